@@ -26,6 +26,8 @@ token
   .command('create')
   .description('create an API token and print it alone on stdout')
   .option('--role <role>', 'admin or viewer')
+  .option('--ttl <duration>', 'lifetime, e.g. 24h or 7d (default: no expiry)')
+  .option('--description <text>', 'what the token is for')
   .option('--data-dir <dir>', "the server's data dir (its admin kubeconfig is used to reach it)", './data')
   .option('--kubeconfig <file>', 'kubeconfig to reach the server (default: DATA_DIR/kubeconfig.yaml)')
   .action(async (opts) => {
