@@ -5,13 +5,19 @@ import type { KubeObject, ObjectRef } from '../../shared/api/types';
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** One change, as watchers see it. `resourceVersion` equals `object.metadata.resourceVersion`. */
+/**
+ * One change, as watchers see it. `resourceVersion` equals `object.metadata.resourceVersion`.
+ * Events are shared, not copied: every watcher gets the same deeply frozen event and object
+ * (read or JSON.stringify it; copy before mutating).
+ */
 export interface StoreEvent {
   type: StoreEventType;
   resource: string;
   object: KubeObject;
   /** Numeric form of the global resourceVersion this change produced. */
   rv: number;
+  /** `object` already serialized (JSON.stringify(object)), when the store has it: saves a stringify per watcher. */
+  json?: string;
 }
 
 export interface Preconditions {
@@ -75,7 +81,8 @@ export interface DeleteResult {
  * - Events reach watchers in resourceVersion order, gap-free and once, only after the write is
  *   persisted; a promise that resolved means the write survives kill -9 (and, in durable mode, a
  *   power loss).
- * - Returned objects are copies: callers may mutate them freely.
+ * - Returned objects are copies: callers may mutate them freely. Watch events are the exception:
+ *   shared and frozen (see StoreEvent).
  */
 export interface Store {
   /** Loads the data dir. Bounded time: see bench/store-load. */
