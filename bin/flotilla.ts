@@ -17,7 +17,7 @@ program
   .option('--durable', 'fsync every write before acknowledging it (survives power loss; group-committed)', false)
   .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
   .action(async (opts) => {
-    const { runServer } = await import('../server/main');
+    const { runServer } = require('../server/main') as typeof import('../server/main');
     await runServer(opts);
   });
 
@@ -31,7 +31,7 @@ token
   .option('--data-dir <dir>', "the server's data dir (its admin kubeconfig is used to reach it)", './data')
   .option('--kubeconfig <file>', 'kubeconfig to reach the server (default: DATA_DIR/kubeconfig.yaml)')
   .action(async (opts) => {
-    const { tokenCreate } = await import('./client-commands');
+    const { tokenCreate } = require('./client-commands') as typeof import('./client-commands');
     await tokenCreate(opts);
   });
 
