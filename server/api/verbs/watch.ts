@@ -1,0 +1,109 @@
+// ?watch=true on a collection (or a single object via fieldSelector metadata.name): a chunked stream
+// of {"type":…,"object":…} lines. Without resourceVersion the current objects come first as ADDED
+// (list-then-watch), then changes. One store subscription per watch, dropped when the client goes
+// away or timeoutSeconds passes. A too-old resourceVersion answers an ERROR event with a 410 Status.
+
+import type { KubeObject } from '../../../shared/api/types';
+import { FlotillaError } from '../../../shared/errors';
+import type { StoreEvent } from '../../store/types';
+import type { ResourceRequest } from '../context';
+import { tableVersion } from '../negotiate';
+import { storeResource } from '../registry';
+import { statusFromError } from '../status';
+import { buildTable, parseIncludeObject } from '../tables/table';
+import { listFiltered, matchesFilter, parseFilter } from './read';
+
+/** How often a BOOKMARK is sent when the client allows them. */
+const BOOKMARK_INTERVAL_MS = 60_000;
+
+function keyOf(o: KubeObject): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+}
+
+export async function handleWatch(r: ResourceRequest): Promise<void> {
+  const filter = parseFilter(r.def, r.query);
+  if (r.name !== undefined) throw new FlotillaError('BadRequest', 'watch of a single object: use a list URL with fieldSelector=metadata.name=NAME');
+  const tv = tableVersion(r.req.headers.accept);
+  const includeObject = parseIncludeObject(r.query.get('includeObject'));
+  const timeout = Number(r.query.get('timeoutSeconds') ?? '0');
+  const requestedRv = r.query.get('resourceVersion') ?? '';
+  const abort = new AbortController();
+  let firstTable = true;
+
+  const encode = (type: string, obj: KubeObject): string => {
+    if (!tv || type === 'ERROR' || type === 'BOOKMARK') return JSON.stringify({ type, object: obj }) + '\n';
+    const table = buildTable(r.def, [obj], { version: tv, includeObject, now: r.deps.now(), withColumns: firstTable });
+    firstTable = false;
+    return JSON.stringify({ type, object: table }) + '\n';
+  };
+
+  // List-then-watch when no (or "0") resourceVersion: the client wants the current state first.
+  const initial: KubeObject[] = [];
+  let fromRv = requestedRv;
+  const known = new Set<string>();
+  const tracked = requestedRv === '' || requestedRv === '0';
+  if (tracked) {
+    const listed = await listFiltered(r, filter);
+    initial.push(...listed.items);
+    fromRv = listed.resourceVersion;
+    for (const o of listed.items) known.add(keyOf(o));
+  }
+
+  const pending: StoreEvent[] = [];
+  let ready = false;
+  let write = (_chunk: string): void => undefined;
+  const deliver = (e: StoreEvent): void => {
+    const obj = e.object;
+    const matches = matchesFilter(filter, obj);
+    const key = keyOf(obj);
+    let type: string | undefined = e.type;
+    if (e.type === 'DELETED') type = matches || known.has(key) ? 'DELETED' : undefined;
+    else if (matches) type = tracked && !known.has(key) ? 'ADDED' : e.type;
+    else type = known.has(key) ? 'DELETED' : undefined;
+    if (type === 'DELETED') known.delete(key);
+    else if (type !== undefined) known.add(key);
+    if (type !== undefined) write(encode(type, obj));
+  };
+  let lastRv = fromRv;
+  const track = (e: StoreEvent): void => {
+    lastRv = String(e.rv);
+    deliver(e);
+  };
+  let unsubscribe: () => void;
+  try {
+    unsubscribe = r.deps.store.watch(
+      { resource: storeResource(r.def), ...(r.def.namespaced && r.namespace ? { namespace: r.namespace } : {}), resourceVersion: fromRv, signal: abort.signal },
+      (e) => (ready ? track(e) : pending.push(e)),
+    );
+  } catch (err) {
+    if (!(err instanceof FlotillaError && err.code === 'Gone')) throw err;
+    r.res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    r.res.end(JSON.stringify({ type: 'ERROR', object: statusFromError(err).status }) + '\n');
+    return;
+  }
+
+  r.res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  r.res.flushHeaders();
+  write = (chunk) => {
+    if (!r.res.writableEnded) r.res.write(chunk);
+  };
+  const timers: NodeJS.Timeout[] = [];
+  const close = (): void => {
+    abort.abort();
+    unsubscribe();
+    for (const t of timers) clearTimeout(t);
+    if (!r.res.writableEnded) r.res.end();
+  };
+  r.req.on('close', close);
+  r.res.on('close', close);
+  if (timeout > 0) timers.push(setTimeout(close, timeout * 1000));
+  if (r.query.get('allowWatchBookmarks') === 'true') {
+    const bookmark = setInterval(() => {
+      write(JSON.stringify({ type: 'BOOKMARK', object: { kind: r.def.kind, apiVersion: r.def.group ? `${r.def.group}/${r.def.version}` : r.def.version, metadata: { resourceVersion: lastRv } } }) + '\n');
+    }, BOOKMARK_INTERVAL_MS);
+    timers.push(bookmark);
+  }
+  for (const o of initial) write(encode('ADDED', o));
+  ready = true;
+  for (const e of pending.splice(0)) track(e);
+}

@@ -1,0 +1,232 @@
+// The real kubectl (v1.32) against the API handler: discovery, OpenAPI-validated apply of a
+// multi-document manifest, re-apply, strategic-merge updates that keep sibling list entries,
+// watch, describe, delete and a viewer refused. The server start is the one helper below, so it
+// can be switched to the real `flotilla server` (HTTPS + real store) without touching the tests.
+// kubectl does not send bearer tokens over plain http, hence HTTPS with a throwaway CA.
+
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createApiHandler, type Identity } from '../server/api';
+import { renderKubeconfig } from '../server/auth/kubeconfig';
+import { ensurePki } from '../server/pki/pki';
+import { MemoryStore } from '../server/store/fake/memory-store';
+import { spawn } from 'node:child_process';
+import { eventually, kubectlBackground, type KubectlResult } from './helpers/kubectl';
+
+jest.setTimeout(120_000);
+
+/** kubectl without blocking the event loop (the server may run in this very process). */
+function kubectl(kubeconfig: string, args: string[]): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const proc = spawn('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=20s', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    proc.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ status: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+async function kubectlOk(kubeconfig: string, args: string[]): Promise<string> {
+  const r = await kubectl(kubeconfig, args);
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+interface ApiServer {
+  dir: string;
+  kubeconfig: string;
+  viewerKubeconfig: string;
+  close(): Promise<void>;
+}
+
+/** Starts the API on an ephemeral HTTPS port with an in-memory store; writes admin and viewer kubeconfigs. */
+async function startApiServer(): Promise<ApiServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-api-kubectl-'));
+  const store = new MemoryStore();
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    await store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+  }
+  const tokens = new Map<string, Identity>([
+    ['admin-token', { name: 'admin', role: 'admin' }],
+    ['viewer-token', { name: 'viewer', role: 'viewer' }],
+  ]);
+  const handler = createApiHandler({ store, authenticate: async (t) => (t ? tokens.get(t) : undefined), logger: pino({ level: 'silent' }) });
+  const pki = ensurePki(join(dir, 'pki'));
+  const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem }, handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const kubeconfig = join(dir, 'admin.kubeconfig');
+  const viewerKubeconfig = join(dir, 'viewer.kubeconfig');
+  writeFileSync(kubeconfig, renderKubeconfig({ server: url, caPem: pki.caCertPem, token: 'admin-token' }), { mode: 0o600 });
+  writeFileSync(viewerKubeconfig, renderKubeconfig({ server: url, caPem: pki.caCertPem, token: 'viewer-token', user: 'viewer' }), { mode: 0o600 });
+  return {
+    dir,
+    kubeconfig,
+    viewerKubeconfig,
+    close: async () => {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await closed;
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function manifest(envB: string, sidecarImage: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: default
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: app
+        image: busybox:1
+        env:
+        - {name: A, value: "1"}
+        - {name: B, value: "${envB}"}
+        ports:
+        - containerPort: 8080
+      - name: sidecar
+        image: ${sidecarImage}
+        command: ["sleep", "3600"]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  selector: {app: web}
+  ports:
+  - {port: 80, targetPort: 8080}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-config, namespace: default}
+data: {key: value}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: web-secret, namespace: default}
+stringData: {password: hunter2}
+`;
+}
+
+interface Container {
+  name: string;
+  image: string;
+  env?: { name: string; value: string }[];
+}
+
+describe('real kubectl against the API', () => {
+  let api: ApiServer;
+  let kc: string;
+  let file: (name: string, content: string) => string;
+  const background: { stop: () => void }[] = [];
+
+  beforeAll(async () => {
+    api = await startApiServer();
+    kc = api.kubeconfig;
+    file = (name, content) => {
+      const p = join(api.dir, name);
+      writeFileSync(p, content);
+      return p;
+    };
+  });
+
+  afterAll(async () => {
+    for (const b of background) b.stop();
+    await api?.close();
+  });
+
+  it('lists namespaces and (no) nodes', async () => {
+    const ns = await kubectlOk(kc, ['get', 'ns']);
+    expect(ns).toMatch(/^NAME\s+STATUS\s+AGE/);
+    expect(ns).toMatch(/default\s+Active/);
+    const nodes = await kubectl(kc, ['get', 'nodes']);
+    expect(nodes.status).toBe(0);
+    expect(nodes.stderr).toContain('No resources found');
+  });
+
+  it('applies a multi-document manifest with server-side field validation, then re-applies it unchanged', async () => {
+    const path = file('app.yaml', manifest('2', 'busybox:1'));
+    const out = await kubectlOk(kc, ['apply', '-f', path]);
+    expect(out).toContain('deployment.apps/web created');
+    expect(out).toContain('service/web created');
+    expect(out).toContain('configmap/web-config created');
+    expect(out).toContain('secret/web-secret created');
+    const again = await kubectlOk(kc, ['apply', '-f', path]);
+    expect(again).toContain('deployment.apps/web unchanged');
+    expect(again).toContain('service/web unchanged');
+    expect(again).toContain('configmap/web-config unchanged');
+  });
+
+  it('re-applies a changed env value and sidecar image, keeping the other container and env entries', async () => {
+    const out = await kubectlOk(kc, ['apply', '-f', file('app2.yaml', manifest('22', 'busybox:2'))]);
+    expect(out).toContain('deployment.apps/web configured');
+    const deploy = JSON.parse(await kubectlOk(kc, ['get', 'deploy', 'web', '-o', 'json'])) as { spec: { template: { spec: { containers: Container[] } } } };
+    const [app, sidecar] = deploy.spec.template.spec.containers;
+    expect(app).toMatchObject({ name: 'app', image: 'busybox:1', env: [{ name: 'A', value: '1' }, { name: 'B', value: '22' }] });
+    expect(sidecar).toMatchObject({ name: 'sidecar', image: 'busybox:2' });
+  });
+
+  it('rejects an unknown field under kubectl apply (Strict field validation)', async () => {
+    const bad = manifest('22', 'busybox:2').replace('replicas: 2', 'replicas: 2\n  foo: bar');
+    const r = await kubectl(kc, ['apply', '-f', file('bad.yaml', bad)]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('strict decoding error: unknown field "spec.foo"');
+  });
+
+  it('prints the deployment as YAML and describes it', async () => {
+    const yaml = await kubectlOk(kc, ['get', 'deploy', 'web', '-o', 'yaml']);
+    expect(yaml).toContain('kind: Deployment');
+    expect(yaml).toContain('name: web');
+    const describe = await kubectlOk(kc, ['describe', 'deploy', 'web']);
+    expect(describe).toMatch(/Name:\s+web/);
+    expect(describe).toContain('busybox:2');
+    expect(describe).toMatch(/B:\s+22/);
+  });
+
+  it('streams a pod creation to `kubectl get pods -A -w`', async () => {
+    await kubectlOk(kc, ['run', 'first', '--image=busybox', '--restart=Never', '--', 'sleep', '60']);
+    const watch = kubectlBackground(kc, ['get', 'pods', '-A', '-w', '--request-timeout=0']);
+    background.push(watch);
+    await eventually(() => /default\s+first\s+0\/1\s+Pending/.test(watch.output()), 10_000, 'the watch to list the first pod');
+    await kubectlOk(kc, ['run', 'watched', '--image=busybox', '--restart=Never', '--', 'sleep', '60']);
+    await eventually(() => /default\s+watched\s+0\/1\s+Pending/.test(watch.output()), 10_000, 'the watch to print the new pod');
+    watch.stop();
+  });
+
+  it('refuses writes with a viewer token (403) but lets it read', async () => {
+    const r = await kubectl(api.viewerKubeconfig, ['apply', '-f', file('viewer.yaml', manifest('99', 'busybox:3'))]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('deployments.apps "web" is forbidden: User "viewer" cannot patch resource "deployments" in API group "apps" in the namespace "default"');
+    expect(await kubectlOk(api.viewerKubeconfig, ['get', 'deploy'])).toContain('web');
+  });
+
+  it('deletes everything of the manifest with `kubectl delete -f`', async () => {
+    const out = await kubectlOk(kc, ['delete', '-f', join(api.dir, 'app2.yaml')]);
+    expect(out).toContain('deployment.apps "web" deleted');
+    expect(out).toContain('secret "web-secret" deleted');
+    const r = await kubectl(kc, ['get', 'deploy', 'web']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('deployments.apps "web" not found');
+  });
+});
