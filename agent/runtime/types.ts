@@ -9,6 +9,8 @@ export const LABEL_POD_NAMESPACE = 'io.flotilla.pod.namespace';
 export const LABEL_SANDBOX_ATTEMPT = 'io.flotilla.sandbox.attempt';
 export const LABEL_CONTAINER_NAME = 'io.flotilla.container.name';
 export const LABEL_CONTAINER_ATTEMPT = 'io.flotilla.container.attempt';
+/** The node (agent) that owns a sandbox or container: an agent adopts and collects only its own. */
+export const LABEL_NODE = 'io.flotilla.node';
 
 export type Protocol = 'TCP' | 'UDP';
 
@@ -49,6 +51,8 @@ export interface SandboxStatus {
   /** The image of the infra container holding the namespaces (Flotilla's pause image). */
   infraImage: string;
   ports: PortMapping[];
+  /** The pod's IP address; known to sandboxStatus, not to listings. */
+  ip?: string;
 }
 
 export interface Mount {
@@ -135,7 +139,14 @@ export type RuntimeEvent =
   | { type: 'ContainerCreated' | 'ContainerStarted' | 'ContainerRemoved'; id: string; sandboxId?: string; labels: Labels; time: Date }
   | { type: 'ContainerDied'; id: string; sandboxId?: string; labels: Labels; exitCode: number; time: Date }
   | { type: 'ContainerOOM'; id: string; sandboxId?: string; labels: Labels; time: Date }
-  | { type: 'SandboxCreated' | 'SandboxStarted' | 'SandboxStopped' | 'SandboxRemoved'; id: string; name: string; time: Date };
+  | { type: 'SandboxCreated' | 'SandboxStarted' | 'SandboxStopped' | 'SandboxRemoved'; id: string; name: string; time: Date; labels?: Labels };
+
+/** Everything the runtime holds under some labels, read at once (the kubelet's relist). */
+export interface RuntimeSnapshot {
+  sandboxes: SandboxStatus[];
+  /** Flotilla-created containers, never infra containers. */
+  containers: ContainerStatus[];
+}
 
 export interface EventOptions {
   /** Ends the stream; the iterator then returns. Reconnecting after an error is the caller's job. */
@@ -163,6 +174,8 @@ export interface Runtime {
   sandboxStatus(id: string): Promise<SandboxStatus>;
   /** Flotilla-created sandboxes whose labels include all of `labels`. */
   listSandboxes(filter?: { labels?: Labels }): Promise<SandboxStatus[]>;
+  /** Sandboxes and containers whose labels include all of `labels`, in one cheap read (no IPs). */
+  snapshot(filter?: { labels?: Labels }): Promise<RuntimeSnapshot>;
 
   /** Creates (does not start) a container in the sandbox. The image must be present: pull it first. */
   createContainer(sandboxId: string, spec: ContainerSpec): Promise<string>;

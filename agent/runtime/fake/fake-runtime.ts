@@ -8,7 +8,7 @@ import { FlotillaError, notFound } from '../../../shared/errors';
 import * as L from '../types';
 import type {
   ContainerSpec, ContainerStatus, EventOptions, ExecResult, LogLine, LogOptions, PullPolicy, Runtime, RuntimeEvent,
-  RuntimeVersion, SandboxSpec, SandboxStatus,
+  RuntimeSnapshot, RuntimeVersion, SandboxSpec, SandboxStatus,
 } from '../types';
 import { Channel } from './channel';
 import { serveHttp, type FakeProgram, type FakePrograms } from './program';
@@ -44,6 +44,11 @@ interface FakeContainer {
 const imageId = (ref: string): string => createHash('sha256').update(ref).digest('hex');
 /** Copies handed out, so that callers cannot change the fake's state (structuredClone would cross jest's realm). */
 const cloneSandbox = (s: SandboxStatus): SandboxStatus => ({ ...s, labels: { ...s.labels }, ports: s.ports.map((p) => ({ ...p })) });
+/** Listings do not know the pod's IP (as with Podman). */
+const listed = (s: SandboxStatus): SandboxStatus => {
+  const { ip: _ip, ...rest } = cloneSandbox(s);
+  return rest;
+};
 const cloneContainer = (c: ContainerStatus): ContainerStatus => ({ ...c, labels: { ...c.labels } });
 const matches = (labels: Labels, want: Labels | undefined): boolean => Object.entries(want ?? {}).every(([k, v]) => labels[k] === v);
 
@@ -56,6 +61,10 @@ export class FakeRuntime implements Runtime {
   private readonly containers = new Map<string, FakeContainer>();
   private readonly subscribers = new Set<Channel<RuntimeEvent>>();
   private seq = 0;
+  /** How many snapshot() calls were made (tests count runtime reads). */
+  snapshots = 0;
+  /** The grace period of the last stopContainer of each container. */
+  readonly stopGrace = new Map<string, number>();
 
   constructor(private readonly options: FakeRuntimeOptions = {}) {
     this.clock = options.clock ?? realClock;
@@ -69,10 +78,11 @@ export class FakeRuntime implements Runtime {
     const id = this.nextId('sandbox');
     const attempt = spec.attempt ?? 0;
     const labels: Labels = { ...spec.labels, [L.LABEL_POD_UID]: spec.uid, [L.LABEL_POD_NAME]: spec.name, [L.LABEL_POD_NAMESPACE]: spec.namespace, [L.LABEL_SANDBOX_ATTEMPT]: String(attempt) };
-    const status: SandboxStatus = { id, uid: spec.uid, name: spec.name, namespace: spec.namespace, attempt, state: 'ready', createdAt: this.now(), labels, infraImage: this.pauseImage, ports: [...(spec.ports ?? [])] };
+    const ip = `10.88.${Math.floor(this.seq / 250) % 250}.${(this.seq % 250) + 2}`;
+    const status: SandboxStatus = { id, uid: spec.uid, name: spec.name, namespace: spec.namespace, attempt, state: 'ready', createdAt: this.now(), labels, infraImage: this.pauseImage, ports: [...(spec.ports ?? [])], ip };
     this.sandboxes.set(id, { status, spec, containers: new Set() });
-    this.emit({ type: 'SandboxCreated', id, name: spec.name, time: this.now() });
-    this.emit({ type: 'SandboxStarted', id, name: spec.name, time: this.now() });
+    this.emit({ type: 'SandboxCreated', id, name: spec.name, time: this.now(), labels: { ...labels } });
+    this.emit({ type: 'SandboxStarted', id, name: spec.name, time: this.now(), labels: { ...labels } });
     return id;
   }
 
@@ -80,7 +90,7 @@ export class FakeRuntime implements Runtime {
     const sandbox = this.sandboxes.get(id);
     if (!sandbox) return;
     for (const cid of sandbox.containers) this.terminate(cid, false);
-    if (sandbox.status.state === 'ready') this.emit({ type: 'SandboxStopped', id, name: sandbox.spec.name, time: this.now() });
+    if (sandbox.status.state === 'ready') this.emit({ type: 'SandboxStopped', id, name: sandbox.spec.name, time: this.now(), labels: { ...sandbox.status.labels } });
     sandbox.status.state = 'notready';
   }
 
@@ -89,7 +99,7 @@ export class FakeRuntime implements Runtime {
     if (!sandbox) return;
     for (const cid of [...sandbox.containers]) await this.removeContainer(cid);
     this.sandboxes.delete(id);
-    this.emit({ type: 'SandboxRemoved', id, name: sandbox.spec.name, time: this.now() });
+    this.emit({ type: 'SandboxRemoved', id, name: sandbox.spec.name, time: this.now(), labels: { ...sandbox.status.labels } });
   }
 
   async sandboxStatus(id: string): Promise<SandboxStatus> {
@@ -97,7 +107,12 @@ export class FakeRuntime implements Runtime {
   }
 
   async listSandboxes(filter: { labels?: Labels } = {}): Promise<SandboxStatus[]> {
-    return [...this.sandboxes.values()].filter((s) => matches(s.status.labels, filter.labels)).map((s) => cloneSandbox(s.status));
+    return [...this.sandboxes.values()].filter((s) => matches(s.status.labels, filter.labels)).map((s) => listed(s.status));
+  }
+
+  async snapshot(filter: { labels?: Labels } = {}): Promise<RuntimeSnapshot> {
+    this.snapshots++;
+    return { sandboxes: await this.listSandboxes(filter), containers: await this.listContainers(filter) };
   }
 
   async createContainer(sandboxId: string, spec: ContainerSpec): Promise<string> {
@@ -133,8 +148,16 @@ export class FakeRuntime implements Runtime {
     else if (program.http && this.options.servePorts) c.server = this.serve(status.sandboxId, program.http);
   }
 
-  async stopContainer(id: string): Promise<void> {
-    if (this.containers.has(id)) this.terminate(id, false);
+  async stopContainer(id: string, graceSeconds: number): Promise<void> {
+    if (!this.containers.has(id)) return;
+    this.stopGrace.set(id, graceSeconds);
+    this.terminate(id, false);
+  }
+
+  /** Test hook: the container's process ends by itself (a crash, or a kill behind the kubelet's back). */
+  crash(id: string, exitCode = 137): void {
+    const c = this.container(id);
+    if (c.status.state === 'running') this.exit(c, exitCode);
   }
 
   async removeContainer(id: string): Promise<void> {
