@@ -98,7 +98,7 @@ export class ContainerStarter {
     const wait = this.deps.crashBackoff.remaining(key, finished);
     if (wait > 0) {
       const { name, namespace, uid } = state.ref;
-      const delay = `${Math.round(this.deps.crashBackoff.delay(key) / 1000)}s`;
+      const delay = goDuration(this.deps.crashBackoff.delay(key));
       const message = `back-off ${delay} restarting failed container=${action.container.name} pod=${name}_${namespace}(${uid})`;
       if (state.waiting.get(action.container.name)?.message !== message) {
         this.event(state, action, 'Warning', 'BackOff', `Back-off restarting failed container ${action.container.name} in pod ${name}_${namespace}(${uid})`);
@@ -143,7 +143,8 @@ export class ContainerStarter {
       const now = clock.now();
       this.imageFailedAt.set(image, now);
       const delay = imageBackoff.next(image, now);
-      throw new StartFailure('ErrImagePull', `Failed to pull image "${image}": ${err instanceof Error ? err.message : String(err)}`, delay);
+      // Look again soon, so that the status moves on to ImagePullBackOff as Kubernetes shows it.
+      throw new StartFailure('ErrImagePull', `Failed to pull image "${image}": ${err instanceof Error ? err.message : String(err)}`, Math.min(delay, 1000));
     }
     this.imageFailedAt.delete(image);
     events.emit(state.ref, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${((clock.now() - started) / 1000).toFixed(3)}s`);
@@ -168,6 +169,13 @@ export class ContainerStarter {
   private event(state: PodState, action: { container: Container; init: boolean }, type: 'Normal' | 'Warning', reason: string, message: string): void {
     this.deps.events.emit(state.ref, type, reason, message, fieldPathOf(action.container.name, action.init));
   }
+}
+
+/** A delay as Go prints a time.Duration, as Kubernetes' messages show it: "10s", "1m20s", "5m0s". */
+export function goDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const m = Math.floor(seconds / 60);
+  return m > 0 ? `${m}m${seconds % 60}s` : `${seconds}s`;
 }
 
 function failNoPod(): never {
