@@ -8,7 +8,7 @@ import { isFlotillaError } from '../../shared/errors';
 import type { ResourceRequest } from './context';
 import { applyDefaults, validateObject } from './libs';
 import { decodeBody, mediaType, readBody } from './negotiate';
-import { unknownFields } from './openapi/schemas';
+import { unknownFields } from '../../shared/api/schema';
 import { apiVersionOf, type StrategyContext } from './registry';
 
 export async function readJsonBody(r: ResourceRequest): Promise<unknown> {

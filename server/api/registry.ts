@@ -93,7 +93,7 @@ export interface ResourceDefinition {
   selectableFields?: Record<string, (obj: KubeObject) => string | undefined>;
   strategy?: ResourceStrategy;
   /**
-   * Name of this kind's OpenAPI component schema (openapi/schemas.ts) used for documents and
+   * Name of this kind's OpenAPI component schema (shared/api/schema) used for documents and
    * unknown-field detection; undefined = free-form object (no field validation).
    */
   schema?: string;

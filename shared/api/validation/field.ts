@@ -1,0 +1,91 @@
+// Builders of field errors worded as Kubernetes' field.Error (apimachinery/pkg/util/validation/field):
+// `<path>: Invalid value: -3: must be greater than or equal to 0`. The path goes in `field`, the rest
+// in `message`; invalidError (shared/errors.ts) joins them.
+
+import { fieldError, type FieldError } from '../../errors';
+
+/** A bad value as Go's %q / %v print it: strings quoted, numbers and booleans bare, the rest as JSON. */
+export function formatValue(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? 'null';
+}
+
+const withDetail = (head: string, detail?: string): string => (detail ? `${head}: ${detail}` : head);
+
+export function required(field: string, detail?: string): FieldError {
+  return fieldError('FieldValueRequired', field, withDetail('Required value', detail));
+}
+
+export function invalid(field: string, value: unknown, detail?: string): FieldError {
+  return fieldError('FieldValueInvalid', field, withDetail(`Invalid value: ${formatValue(value)}`, detail));
+}
+
+export function notSupported(field: string, value: unknown, supported: readonly string[]): FieldError {
+  return fieldError('FieldValueNotSupported', field, `Unsupported value: ${formatValue(value)}: supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}`);
+}
+
+export function duplicate(field: string, value: unknown, detail?: string): FieldError {
+  return fieldError('FieldValueDuplicate', field, withDetail(`Duplicate value: ${formatValue(value)}`, detail));
+}
+
+export function forbidden(field: string, detail: string): FieldError {
+  return fieldError('FieldValueForbidden', field, `Forbidden: ${detail}`);
+}
+
+export function tooLong(field: string, max: number): FieldError {
+  return fieldError('FieldValueTooLong', field, `Too long: may not be more than ${max} bytes`);
+}
+
+export function notFound(field: string, value: unknown): FieldError {
+  return fieldError('FieldValueNotFound', field, `Not found: ${formatValue(value)}`);
+}
+
+/** One Invalid error per message of a name check (Kubernetes reports each rule it breaks). */
+export function invalidEach(field: string, value: unknown, messages: readonly string[]): FieldError[] {
+  return messages.map((m) => invalid(field, value, m));
+}
+
+// Readers for unknown JSON: validation never trusts the shape it is given.
+export type Json = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Json {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function obj(v: unknown): Json {
+  return isObject(v) ? v : {};
+}
+
+export function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** Common numeric rules, worded as Kubernetes' ValidateNonnegativeField and friends. */
+export function nonNegative(field: string, value: unknown): FieldError[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value !== 'number' || !Number.isInteger(value)) return [invalid(field, value, 'must be an integer')];
+  return value < 0 ? [invalid(field, value, 'must be greater than or equal to 0')] : [];
+}
+
+export function positive(field: string, value: unknown): FieldError[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value !== 'number' || !Number.isInteger(value)) return [invalid(field, value, 'must be an integer')];
+  return value <= 0 ? [invalid(field, value, 'must be greater than 0')] : [];
+}
+
+export function inRange(field: string, value: unknown, lo: number, hi: number): FieldError[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) return [invalid(field, value, `must be between ${lo} and ${hi}, inclusive`)];
+  return [];
+}
+
+/** An enum: Unsupported value unless `value` is one of `supported`; Required when empty and `needed`. */
+export function oneOf(field: string, value: unknown, supported: readonly string[], needed = false): FieldError[] {
+  if (value === undefined || value === '') return needed ? [required(field)] : [];
+  return typeof value === 'string' && supported.includes(value) ? [] : [notSupported(field, value, supported)];
+}
