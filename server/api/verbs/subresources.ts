@@ -83,7 +83,7 @@ export async function handleScale(r: ResourceRequest, verb: 'get' | 'update' | '
   const body = verb === 'update' ? await readObjectBody(r, { apiVersion: 'autoscaling/v1', kind: 'Scale' }) : await readJsonBody(r);
   const type = verb === 'patch' ? patchTypeOf(r) : undefined;
   const updated = await writeWith(r, async (current) => {
-    const scale = type ? applyPatchDocument(type, toScale(current), body, 'Scale') : (body as KubeObject);
+    const scale = type ? applyPatchDocument(type, toScale(current), body) : (body as KubeObject);
     const rv = scale.metadata?.resourceVersion;
     if (rv && rv !== current.metadata.resourceVersion) throw conflict(r.def.plural, r.name ?? '', MODIFIED_MESSAGE, r.def.group);
     return { ...current, spec: { ...obj(current.spec), replicas: replicasOf(scale) } };
