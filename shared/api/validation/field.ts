@@ -4,12 +4,16 @@
 
 import { fieldError, type FieldError } from '../../errors';
 
-/** A bad value as Go's %q / %v print it: strings quoted, numbers and booleans bare, the rest as JSON. */
+/** A bad value as Go's %q / %v print it: strings quoted, numbers and booleans bare, the rest as JSON (shortened). */
 export function formatValue(value: unknown): string {
   if (value === undefined || value === null) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  return JSON.stringify(value) ?? 'null';
+  const json = JSON.stringify(value) ?? 'null';
+  return typeof value === 'object' && json.length > MAX_SHOWN ? `${json.slice(0, MAX_SHOWN)}…` : json;
 }
+
+/** Objects (templates, selectors) are shown up to this many characters in a message. */
+const MAX_SHOWN = 256;
 
 const withDetail = (head: string, detail?: string): string => (detail ? `${head}: ${detail}` : head);
 
@@ -88,4 +92,30 @@ export function inRange(field: string, value: unknown, lo: number, hi: number): 
 export function oneOf(field: string, value: unknown, supported: readonly string[], needed = false): FieldError[] {
   if (value === undefined || value === '') return needed ? [required(field)] : [];
   return typeof value === 'string' && supported.includes(value) ? [] : [notSupported(field, value, supported)];
+}
+
+/** Kubernetes' ValidateImmutableField: `field is immutable` when the JSON values differ. */
+export function immutable(field: string, value: unknown, old: unknown): FieldError[] {
+  return deepEqual(value, old) ? [] : [invalid(field, value, 'field is immutable')];
+}
+
+/** Structural equality of JSON values (key order does not matter; undefined keys are absent). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
+}
+
+/** A relative path without "..": volume subPaths and key-to-path items. */
+export function validateLocalPath(value: string, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (value.startsWith('/')) errs.push(invalid(path, value, 'must be a relative path'));
+  if (value.split('/').includes('..')) errs.push(invalid(path, value, "must not contain '..'"));
+  return errs;
 }
