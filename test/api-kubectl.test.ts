@@ -175,6 +175,17 @@ describe('real kubectl against the API', () => {
     expect(r.stderr).toContain('strict decoding error: unknown field "spec.foo"');
   });
 
+  it('refuses invalid objects with Kubernetes validation messages, and unknown fields deep in a pod template', async () => {
+    const invalid = manifest('22', 'busybox:2').split('---')[0]?.replace('name: web\n', 'name: broken\n').replace('replicas: 2', 'replicas: -1') ?? '';
+    const r = await kubectl(kc, ['apply', '-f', file('invalid.yaml', invalid)]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('The Deployment "broken" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
+    const deep = manifest('22', 'busybox:2').replace('command: ["sleep", "3600"]', 'command: ["sleep", "3600"]\n        securityContext: {superuser: true}');
+    const u = await kubectl(kc, ['apply', '-f', file('deep.yaml', deep)]);
+    expect(u.status).not.toBe(0);
+    expect(u.stderr).toContain('unknown field "spec.template.spec.containers[1].securityContext.superuser"');
+  });
+
   it('prints the deployment as YAML and describes it', async () => {
     const yaml = await kubectlOk(kc, ['get', 'deploy', 'web', '-o', 'yaml']);
     expect(yaml).toContain('kind: Deployment');
