@@ -4,7 +4,8 @@
 
 import type { FieldError } from '../../errors';
 import { JOB_LABELS } from '../defaults';
-import { labelSelectorAsSelector, validateLabelSelector } from '../selectors';
+import { labelSelectorAsSelector } from '../selectors';
+import { validateLabelSelector } from './labels';
 import type { LabelSelector } from '../core';
 import type { KubeObject } from '../types';
 import { parseCronSchedule } from './cron';

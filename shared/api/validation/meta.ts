@@ -3,7 +3,7 @@
 // and what an update may not change.
 
 import type { FieldError } from '../../errors';
-import { validateLabels } from '../selectors';
+import { validateLabels } from './labels';
 import { forbidden, immutable, invalid, invalidEach, isObject, list, nonNegative, required, str, tooLong, type Json } from './field';
 import { isDns1123Label, isQualifiedName } from './names';
 

@@ -3,7 +3,7 @@
 // policies, numbers, names, security context and scheduling constraints.
 
 import type { FieldError } from '../../errors';
-import { validateLabels } from '../selectors';
+import { validateLabels } from './labels';
 import { validateContainer, validateSeccomp } from './container';
 import { duplicate, inRange, invalid, invalidEach, isObject, list, nonNegative, oneOf, required, str, type Json } from './field';
 import { IP_MESSAGE, isDns1123Label, isDns1123Subdomain, isIP } from './names';

@@ -2,7 +2,7 @@
 // constraints, with Kubernetes' operators, effects and messages. Taint effects are shared with Node.
 
 import type { FieldError } from '../../errors';
-import { validateLabelSelector } from '../selectors';
+import { validateLabelSelector } from './labels';
 import { duplicate, forbidden, invalid, invalidEach, isObject, list, notSupported, oneOf, required, str, type Json } from './field';
 import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './names';
 

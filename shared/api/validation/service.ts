@@ -3,7 +3,7 @@
 // immutability; endpoint addresses and ports.
 
 import type { FieldError } from '../../errors';
-import { validateLabels } from '../selectors';
+import { validateLabels } from './labels';
 import type { KubeObject } from '../types';
 import { duplicate, forbidden, inRange, invalid, invalidEach, isObject, list, obj, oneOf, required, str, type Json } from './field';
 import { IP_MESSAGE, isDns1123Label, isDns1123Subdomain, isIP, isQualifiedName } from './names';

@@ -4,7 +4,8 @@
 
 import type { FieldError } from '../../errors';
 import type { LabelSelector } from '../core';
-import { labelSelectorAsSelector, validateLabelSelector } from '../selectors';
+import { labelSelectorAsSelector } from '../selectors';
+import { validateLabelSelector } from './labels';
 import type { KubeObject } from '../types';
 import { forbidden, immutable, invalid, isObject, nonNegative, notSupported, obj, oneOf, required, type Json } from './field';
 import { validateTemplateMeta } from './meta';
