@@ -9,7 +9,7 @@ import { validateLabelSelector } from './labels';
 import type { LabelSelector } from '../core';
 import type { KubeObject } from '../types';
 import { parseCronSchedule } from './cron';
-import { forbidden, immutable, invalid, isObject, nonNegative, notSupported, obj, oneOf, required, str, type Json } from './field';
+import { forbidden, immutable, invalid, isObject, nonNegative, notSupported, obj, oneOf, requiredOneOf, required, str, type Json } from './field';
 import { validateTemplateMeta } from './meta';
 import { validatePodTemplate } from './workloads';
 
@@ -25,7 +25,7 @@ function validateJobSpec(spec: Json, path: string, requireSelector: boolean): Fi
   if (spec.selector === undefined || spec.selector === null) {
     if (requireSelector) errs.push(required(`${path}.selector`));
   } else errs.push(...validateLabelSelector(spec.selector, `${path}.selector`));
-  errs.push(...validatePodTemplate(spec.template, `${path}.template`, spec.selector));
+  errs.push(...validatePodTemplate(spec.template, { path: `${path}.template`, selector: spec.selector }));
   const policy = obj(obj(spec.template).spec).restartPolicy;
   if (isObject(spec.template) && policy !== 'OnFailure' && policy !== 'Never') {
     errs.push(notSupported(`${path}.template.spec.restartPolicy`, policy ?? '', ['OnFailure', 'Never']));
@@ -103,7 +103,7 @@ export function validateCronJob(o: KubeObject, old: KubeObject | undefined): Fie
   }
   if (!oldSpec || oldSpec.timeZone !== spec.timeZone) errs.push(...validateTimeZone(spec.timeZone, 'spec.timeZone'));
   errs.push(...nonNegative('spec.startingDeadlineSeconds', spec.startingDeadlineSeconds));
-  errs.push(...oneOf('spec.concurrencyPolicy', spec.concurrencyPolicy, ['Allow', 'Forbid', 'Replace'], true));
+  errs.push(...requiredOneOf('spec.concurrencyPolicy', spec.concurrencyPolicy, ['Allow', 'Forbid', 'Replace']));
   errs.push(...nonNegative('spec.successfulJobsHistoryLimit', spec.successfulJobsHistoryLimit), ...nonNegative('spec.failedJobsHistoryLimit', spec.failedJobsHistoryLimit));
   const jobTemplate = spec.jobTemplate;
   if (!isObject(jobTemplate)) errs.push(required('spec.jobTemplate'));

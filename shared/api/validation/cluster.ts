@@ -1,10 +1,10 @@
 // Validation of the small kinds: Namespace (finalizers), Node (taints, pod CIDRs, capacity),
-// Event (namespace agreement), ServiceAccount (secret references) and Lease (durations).
+// Event (namespace agreement only, as for core/v1 in Kubernetes), ServiceAccount (secret references) and Lease (durations).
 
 import type { FieldError } from '../../errors';
 import { quantityError, tryParseQuantity } from '../quantity';
 import type { KubeObject } from '../types';
-import { duplicate, invalid, invalidEach, isObject, list, nonNegative, oneOf, positive, required, str, type Json } from './field';
+import { duplicate, invalid, invalidEach, isObject, list, nonNegative, positive, required, str, type Json } from './field';
 import { validateFinalizerName } from './meta';
 import { isDns1123Subdomain, isIP, isQualifiedName, isValidLabelValue } from './names';
 import { validateTaintEffect } from './scheduling';
@@ -23,7 +23,7 @@ function validateTaints(taints: unknown, path: string): FieldError[] {
     errs.push(...invalidEach(`${at}.key`, t.key ?? '', isQualifiedName(str(t.key))));
     const valueErrs = isValidLabelValue(str(t.value));
     if (valueErrs.length) errs.push(invalid(`${at}.value`, t.value, valueErrs.join(';')));
-    errs.push(...validateTaintEffect(t.effect, `${at}.effect`, false));
+    errs.push(...validateTaintEffect(t.effect, `${at}.effect`, { allowEmpty: false }));
     const pair = `${str(t.key)}:${str(t.effect)}`;
     if (seen.has(pair)) errs.push(duplicate(at, t, 'taints must be unique by key and effect pair'));
     seen.add(pair);
@@ -71,8 +71,7 @@ export function validateEvent(o: KubeObject): FieldError[] {
       errs.push(invalid('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
     }
   }
-  errs.push(...oneOf('type', ev.type, ['Normal', 'Warning']));
-  errs.push(...nonNegative('count', ev.count));
+  // core/v1 Events get only this legacy check in Kubernetes (type, reason … are free-form).
   return errs;
 }
 

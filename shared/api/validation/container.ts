@@ -5,11 +5,13 @@
 import type { FieldError } from '../../errors';
 import { compareQuantities, formatQuantity, quantityError, tryParseQuantity } from '../quantity';
 import { validateProbes } from './probe';
-import { duplicate, forbidden, inRange, invalid, invalidEach, isObject, list, notFound, oneOf, required, str, validateLocalPath, type Json } from './field';
+import { duplicate, forbidden, inRange, invalid, invalidEach, isObject, list, notFound, oneOf, requiredOneOf, required, str, validateLocalPath, type Json } from './field';
 import { isConfigMapKey, isDns1123Label, isDns1123Subdomain, isEnvVarName, isQualifiedName, isValidPortName } from './names';
 
-/** What a container check needs to know about its pod. */
+/** What a container check needs to know: where it is and about its pod. */
 export interface ContainerContext {
+  /** "spec.containers[0]", "spec.template.spec.initContainers[1]", … */
+  path: string;
   volumes: ReadonlySet<string>;
   hostNetwork: boolean;
   init: boolean;
@@ -33,12 +35,12 @@ function validatePorts(ports: unknown, path: string, ctx: ContainerContext): Fie
       names.add(name);
     }
     if (p.containerPort === undefined || p.containerPort === 0) errs.push(required(`${at}.containerPort`));
-    else errs.push(...inRange(`${at}.containerPort`, p.containerPort, 1, 65535));
+    else errs.push(...inRange(`${at}.containerPort`, p.containerPort, { min: 1, max: 65535 }));
     if (p.hostPort !== undefined && p.hostPort !== 0) {
-      errs.push(...inRange(`${at}.hostPort`, p.hostPort, 1, 65535));
+      errs.push(...inRange(`${at}.hostPort`, p.hostPort, { min: 1, max: 65535 }));
       if (ctx.hostNetwork && p.hostPort !== p.containerPort) errs.push(invalid(`${at}.hostPort`, p.hostPort, 'must match `containerPort` when `hostNetwork` is true'));
     }
-    errs.push(...oneOf(`${at}.protocol`, p.protocol, PROTOCOLS, true));
+    errs.push(...requiredOneOf(`${at}.protocol`, p.protocol, PROTOCOLS));
   });
   return errs;
 }
@@ -175,7 +177,7 @@ function validateVolumeMounts(mounts: unknown, path: string, ctx: ContainerConte
 
 function validateSecurityContext(sc: unknown, path: string): FieldError[] {
   if (!isObject(sc)) return [];
-  const errs = [...inRange(`${path}.runAsUser`, sc.runAsUser, 0, 2147483647), ...inRange(`${path}.runAsGroup`, sc.runAsGroup, 0, 2147483647)];
+  const errs = [...inRange(`${path}.runAsUser`, sc.runAsUser, { min: 0, max: 2147483647 }), ...inRange(`${path}.runAsGroup`, sc.runAsGroup, { min: 0, max: 2147483647 })];
   if (sc.privileged === true && sc.allowPrivilegeEscalation === false) {
     errs.push(invalid(path, sc, 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true'));
   }
@@ -186,13 +188,14 @@ function validateSecurityContext(sc: unknown, path: string): FieldError[] {
 
 export function validateSeccomp(profile: unknown, path: string): FieldError[] {
   if (!isObject(profile)) return [];
-  const errs = oneOf(`${path}.type`, profile.type, ['Localhost', 'RuntimeDefault', 'Unconfined'], true);
+  const errs = requiredOneOf(`${path}.type`, profile.type, ['Localhost', 'RuntimeDefault', 'Unconfined']);
   if (profile.type === 'Localhost' && !str(profile.localhostProfile)) errs.push(required(`${path}.localhostProfile`, 'must be set when seccomp type is Localhost'));
   return errs;
 }
 
-/** One container at `path` ("spec.containers[0]"). Duplicate names and host ports are checked by the pod spec. */
-export function validateContainer(c: Json, path: string, ctx: ContainerContext): FieldError[] {
+/** One container. Duplicate names and host ports across containers are checked by the pod spec. */
+export function validateContainer(c: Json, ctx: ContainerContext): FieldError[] {
+  const path = ctx.path;
   const errs: FieldError[] = [];
   const name = str(c.name);
   if (!name) errs.push(required(`${path}.name`));
@@ -200,8 +203,8 @@ export function validateContainer(c: Json, path: string, ctx: ContainerContext):
   const image = str(c.image);
   if (!image) errs.push(required(`${path}.image`));
   else if (image.trim() !== image) errs.push(invalid(`${path}.image`, image, 'must not have leading or trailing whitespace'));
-  errs.push(...oneOf(`${path}.imagePullPolicy`, c.imagePullPolicy, ['Always', 'IfNotPresent', 'Never'], true));
-  errs.push(...oneOf(`${path}.terminationMessagePolicy`, c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError'], true));
+  errs.push(...requiredOneOf(`${path}.imagePullPolicy`, c.imagePullPolicy, ['Always', 'IfNotPresent', 'Never']));
+  errs.push(...requiredOneOf(`${path}.terminationMessagePolicy`, c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError']));
   errs.push(...validatePorts(c.ports, `${path}.ports`, ctx));
   errs.push(...validateEnv(c.env, c.envFrom, path));
   errs.push(...validateResources(c.resources, `${path}.resources`));

@@ -1,6 +1,7 @@
 // Builders of field errors worded as Kubernetes' field.Error (apimachinery/pkg/util/validation/field):
 // `<path>: Invalid value: -3: must be greater than or equal to 0`. The path goes in `field`, the rest
-// in `message`; invalidError (shared/errors.ts) joins them.
+// in `message`; invalidError (shared/errors.ts) joins them. They keep field.Invalid's (path, value,
+// detail) argument order on purpose, so rules read like Kubernetes' own.
 
 import { fieldError, type FieldError } from '../../errors';
 
@@ -82,16 +83,24 @@ export function positive(field: string, value: unknown): FieldError[] {
   return value <= 0 ? [invalid(field, value, 'must be greater than 0')] : [];
 }
 
-export function inRange(field: string, value: unknown, lo: number, hi: number): FieldError[] {
+/** An integer in [min, max] (Kubernetes' InclusiveRangeError); absent is fine. */
+export function inRange(field: string, value: unknown, range: { min: number; max: number }): FieldError[] {
   if (value === undefined || value === null) return [];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) return [invalid(field, value, `must be between ${lo} and ${hi}, inclusive`)];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
+    return [invalid(field, value, `must be between ${range.min} and ${range.max}, inclusive`)];
+  }
   return [];
 }
 
-/** An enum: Unsupported value unless `value` is one of `supported`; Required when empty and `needed`. */
-export function oneOf(field: string, value: unknown, supported: readonly string[], needed = false): FieldError[] {
-  if (value === undefined || value === '') return needed ? [required(field)] : [];
+/** An optional enum: absent or "" is fine, anything else must be one of `supported`. */
+export function oneOf(field: string, value: unknown, supported: readonly string[]): FieldError[] {
+  if (value === undefined || value === '') return [];
   return typeof value === 'string' && supported.includes(value) ? [] : [notSupported(field, value, supported)];
+}
+
+/** A required enum: Required when absent or "", Unsupported value unless one of `supported`. */
+export function requiredOneOf(field: string, value: unknown, supported: readonly string[]): FieldError[] {
+  return value === undefined || value === '' ? [required(field)] : oneOf(field, value, supported);
 }
 
 /** Kubernetes' ValidateImmutableField: `field is immutable` when the JSON values differ. */

@@ -52,7 +52,7 @@ export const VALIDATED_KINDS: readonly string[] = Object.keys(KINDS);
 /** Only the syntax of name and namespace, for kinds without rules of their own (e.g. flotilla.io ApiToken). */
 function validateGenericMeta(obj: KubeObject): FieldError[] {
   const meta = obj.metadata;
-  const errs = validateObjectMeta(meta, { name: subdomain, namespaced: false }, 'metadata').filter((e) => e.field !== 'metadata.namespace');
+  const errs = validateObjectMeta(meta, { name: subdomain, namespaced: false }).filter((e) => e.field !== 'metadata.namespace');
   if (str(meta.namespace)) errs.push(...invalidEach('metadata.namespace', meta.namespace, isDns1123Label(str(meta.namespace))));
   return errs;
 }

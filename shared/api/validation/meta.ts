@@ -15,6 +15,8 @@ export interface MetaRules {
   /** Name syntax check returning Kubernetes' messages ([] = valid). */
   name: (name: string) => string[];
   namespaced: boolean;
+  /** Where the metadata sits; default "metadata". */
+  path?: string;
 }
 
 export function validateAnnotations(annotations: unknown, field: string): FieldError[] {
@@ -58,8 +60,9 @@ function validateOwnerReferences(refs: unknown, field: string): FieldError[] {
   return errs;
 }
 
-/** Validates `metadata` (at path `field`, "metadata" for objects, "spec.template.metadata" for templates). */
-export function validateObjectMeta(meta: unknown, rules: MetaRules, field = 'metadata'): FieldError[] {
+/** Validates an object's metadata: name by the kind's rule, namespace by its scope, labels, annotations, owners, finalizers. */
+export function validateObjectMeta(meta: unknown, rules: MetaRules): FieldError[] {
+  const field = rules.path ?? 'metadata';
   if (!isObject(meta)) return [required(field)];
   const errs: FieldError[] = [];
   const name = meta.name;
@@ -91,10 +94,10 @@ export function validateTemplateMeta(meta: unknown, field: string): FieldError[]
 }
 
 /** What no update may change: name, namespace, uid, creationTimestamp. */
-export function validateObjectMetaUpdate(meta: Json, old: Json, field = 'metadata'): FieldError[] {
+export function validateObjectMetaUpdate(meta: Json, old: Json): FieldError[] {
   const errs: FieldError[] = [];
   for (const key of ['name', 'namespace', 'uid', 'creationTimestamp']) {
-    if (old[key] !== undefined && old[key] !== '') errs.push(...immutable(`${field}.${key}`, meta[key], old[key]));
+    if (old[key] !== undefined && old[key] !== '') errs.push(...immutable(`metadata.${key}`, meta[key], old[key]));
   }
   return errs;
 }

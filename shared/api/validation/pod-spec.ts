@@ -5,7 +5,7 @@
 import type { FieldError } from '../../errors';
 import { validateLabels } from './labels';
 import { validateContainer, validateSeccomp } from './container';
-import { duplicate, inRange, invalid, invalidEach, isObject, list, nonNegative, oneOf, required, str, type Json } from './field';
+import { duplicate, inRange, invalid, invalidEach, isObject, list, nonNegative, oneOf, requiredOneOf, required, str, type Json } from './field';
 import { IP_MESSAGE, isDns1123Label, isDns1123Subdomain, isIP } from './names';
 import { validateAffinity, validateTolerations, validateTopologySpread } from './scheduling';
 import { validateVolumes } from './volumes';
@@ -26,7 +26,7 @@ function validateContainers(spec: Json, path: string, volumes: ReadonlySet<strin
         errs.push(invalid(at, raw, 'must be an object'));
         return;
       }
-      errs.push(...validateContainer(raw, at, { volumes, hostNetwork, init }));
+      errs.push(...validateContainer(raw, { path: at, volumes, hostNetwork, init }));
       const name = str(raw.name);
       if (name && names.has(name)) errs.push(duplicate(`${at}.name`, name));
       names.add(name);
@@ -45,8 +45,8 @@ function validateContainers(spec: Json, path: string, volumes: ReadonlySet<strin
 function validatePodSecurityContext(sc: unknown, path: string): FieldError[] {
   if (!isObject(sc)) return [];
   const errs: FieldError[] = [];
-  for (const f of ['runAsUser', 'runAsGroup', 'fsGroup']) errs.push(...inRange(`${path}.${f}`, sc[f], 0, 2147483647));
-  list(sc.supplementalGroups).forEach((g, i) => errs.push(...inRange(`${path}.supplementalGroups[${i}]`, g, 0, 2147483647)));
+  for (const f of ['runAsUser', 'runAsGroup', 'fsGroup']) errs.push(...inRange(`${path}.${f}`, sc[f], { min: 0, max: 2147483647 }));
+  list(sc.supplementalGroups).forEach((g, i) => errs.push(...inRange(`${path}.supplementalGroups[${i}]`, g, { min: 0, max: 2147483647 })));
   errs.push(...oneOf(`${path}.fsGroupChangePolicy`, sc.fsGroupChangePolicy, ['OnRootMismatch', 'Always']));
   errs.push(...validateSeccomp(sc.seccompProfile, `${path}.seccompProfile`));
   list(sc.sysctls).forEach((raw, i) => {
@@ -60,7 +60,7 @@ function validatePodSecurityContext(sc: unknown, path: string): FieldError[] {
 }
 
 function validateDns(spec: Json, path: string): FieldError[] {
-  const errs = oneOf(`${path}.dnsPolicy`, spec.dnsPolicy, DNS_POLICIES, true);
+  const errs = requiredOneOf(`${path}.dnsPolicy`, spec.dnsPolicy, DNS_POLICIES);
   const config = spec.dnsConfig;
   if (spec.dnsPolicy === 'None' && !isObject(config)) errs.push(required(`${path}.dnsConfig`, 'must provide `dnsConfig` when `dnsPolicy` is None'));
   if (!isObject(config)) return errs;
@@ -88,7 +88,7 @@ export function validatePodSpec(spec: unknown, path = 'spec'): FieldError[] {
   const volumes = validateVolumes(spec.volumes, `${path}.volumes`);
   errs.push(...volumes.errors);
   errs.push(...validateContainers(spec, path, volumes.names));
-  errs.push(...oneOf(`${path}.restartPolicy`, spec.restartPolicy, RESTART_POLICIES, true));
+  errs.push(...requiredOneOf(`${path}.restartPolicy`, spec.restartPolicy, RESTART_POLICIES));
   errs.push(...validateDns(spec, path));
   errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
   for (const f of ['nodeName', 'serviceAccountName', 'priorityClassName']) {
@@ -96,7 +96,7 @@ export function validatePodSpec(spec: unknown, path = 'spec'): FieldError[] {
   }
   for (const f of ['hostname', 'subdomain']) if (str(spec[f])) errs.push(...invalidEach(`${path}.${f}`, spec[f], isDns1123Label(str(spec[f]))));
   errs.push(...nonNegative(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds));
-  errs.push(...inRange(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 1, 2147483647));
+  errs.push(...inRange(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, { min: 1, max: 2147483647 }));
   if (spec.shareProcessNamespace === true && spec.hostPID === true) {
     errs.push(invalid(`${path}.shareProcessNamespace`, true, 'ShareProcessNamespace and HostPID cannot both be enabled'));
   }
@@ -112,6 +112,6 @@ export function validatePodSpec(spec: unknown, path = 'spec'): FieldError[] {
     if (!isIP(str(a.ip))) errs.push(invalid(`${path}.hostAliases[${i}].ip`, a.ip ?? '', IP_MESSAGE));
     list(a.hostnames).forEach((h, j) => errs.push(...invalidEach(`${path}.hostAliases[${i}].hostnames[${j}]`, h, isDns1123Subdomain(str(h)))));
   });
-  if (isObject(spec.os)) errs.push(...oneOf(`${path}.os.name`, spec.os.name, ['linux', 'windows'], true));
+  if (isObject(spec.os)) errs.push(...requiredOneOf(`${path}.os.name`, spec.os.name, ['linux', 'windows']));
   return errs;
 }

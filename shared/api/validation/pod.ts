@@ -36,7 +36,7 @@ function validateActiveDeadline(next: Json, old: Json): FieldError[] {
   if (now === undefined || now === null) {
     return before === undefined || before === null ? [] : [invalid(path, null, 'must not update from a positive integer to nil value')];
   }
-  const errs = inRange(path, now, 0, 2147483647);
+  const errs = inRange(path, now, { min: 0, max: 2147483647 });
   if (typeof before === 'number' && typeof now === 'number' && now > before) errs.push(invalid(path, now, 'must be less than or equal to previous value'));
   return errs;
 }

@@ -2,7 +2,7 @@
 // port number or name, scheme, headers, gRPC port) and the probe's numbers.
 
 import type { FieldError } from '../../errors';
-import { forbidden, inRange, invalid, invalidEach, isObject, list, nonNegative, oneOf, required, str, type Json } from './field';
+import { forbidden, inRange, invalid, invalidEach, isObject, list, nonNegative, oneOf, requiredOneOf, required, str, type Json } from './field';
 import { isValidPortName } from './names';
 
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
@@ -10,7 +10,7 @@ const HOOK_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
 
 /** A port given as a number (1–65535) or an IANA port name. */
 export function validatePortNumOrName(port: unknown, path: string): FieldError[] {
-  if (typeof port === 'number') return inRange(path, port, 1, 65535);
+  if (typeof port === 'number') return inRange(path, port, { min: 1, max: 65535 });
   if (typeof port === 'string') {
     if (port === '') return [required(path)];
     return invalidEach(path, port, isValidPortName(port));
@@ -31,7 +31,7 @@ function validateHandler(h: Json, handlers: readonly string[], path: string): Fi
     case 'httpGet':
       if (!str(body.path)) errs.push(required(`${at}.path`));
       errs.push(...validatePortNumOrName(body.port, `${at}.port`));
-      errs.push(...oneOf(`${at}.scheme`, body.scheme, ['HTTP', 'HTTPS'], true));
+      errs.push(...requiredOneOf(`${at}.scheme`, body.scheme, ['HTTP', 'HTTPS']));
       list(body.httpHeaders).forEach((raw, i) => {
         const name = str(isObject(raw) ? raw.name : undefined);
         if (!/^[-A-Za-z0-9]+$/.test(name)) {
@@ -43,7 +43,7 @@ function validateHandler(h: Json, handlers: readonly string[], path: string): Fi
       errs.push(...validatePortNumOrName(body.port, `${at}.port`));
       break;
     case 'grpc':
-      errs.push(...(body.port === undefined ? [required(`${at}.port`)] : inRange(`${at}.port`, body.port, 1, 65535)));
+      errs.push(...(body.port === undefined ? [required(`${at}.port`)] : inRange(`${at}.port`, body.port, { min: 1, max: 65535 })));
       break;
     case 'sleep':
       errs.push(...nonNegative(`${at}.seconds`, body.seconds));

@@ -3,14 +3,14 @@
 
 import type { FieldError } from '../../errors';
 import { validateLabelSelector } from './labels';
-import { duplicate, forbidden, invalid, invalidEach, isObject, list, notSupported, oneOf, required, str, type Json } from './field';
+import { duplicate, forbidden, invalid, invalidEach, isObject, list, notSupported, oneOf, requiredOneOf, required, str, type Json } from './field';
 import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './names';
 
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /** A taint or toleration effect; "" is allowed for tolerations (it matches every effect). */
-export function validateTaintEffect(effect: unknown, path: string, allowEmpty: boolean): FieldError[] {
-  if (effect === undefined || effect === '') return allowEmpty ? [] : [required(path)];
+export function validateTaintEffect(effect: unknown, path: string, options: { allowEmpty: boolean }): FieldError[] {
+  if (effect === undefined || effect === '') return options.allowEmpty ? [] : [required(path)];
   return typeof effect === 'string' && TAINT_EFFECTS.includes(effect) ? [] : [notSupported(path, effect, TAINT_EFFECTS)];
 }
 
@@ -32,7 +32,7 @@ export function validateTolerations(tolerations: unknown, path: string): FieldEr
     } else if (op === 'Exists') {
       if (str(t.value)) errs.push(invalid(`${at}.operator`, t, "value must be empty when `operator` is 'Exists'"));
     } else errs.push(notSupported(`${at}.operator`, op, ['Equal', 'Exists']));
-    errs.push(...validateTaintEffect(t.effect, `${at}.effect`, true));
+    errs.push(...validateTaintEffect(t.effect, `${at}.effect`, { allowEmpty: true }));
   });
   return errs;
 }
@@ -122,7 +122,7 @@ export function validateTopologySpread(constraints: unknown, path: string): Fiel
     const at = `${path}[${i}]`;
     if (typeof c.maxSkew !== 'number' || c.maxSkew <= 0) errs.push(invalid(`${at}.maxSkew`, c.maxSkew ?? 0, 'must be greater than zero'));
     if (!str(c.topologyKey)) errs.push(required(`${at}.topologyKey`, 'can not be empty'));
-    errs.push(...oneOf(`${at}.whenUnsatisfiable`, c.whenUnsatisfiable, ['DoNotSchedule', 'ScheduleAnyway'], true));
+    errs.push(...requiredOneOf(`${at}.whenUnsatisfiable`, c.whenUnsatisfiable, ['DoNotSchedule', 'ScheduleAnyway']));
     const pair = `{${str(c.topologyKey)}, ${str(c.whenUnsatisfiable)}}`;
     if (seen.has(pair)) errs.push(duplicate(`${at}.{topologyKey, whenUnsatisfiable}`, pair));
     seen.add(pair);

@@ -5,7 +5,7 @@
 import type { FieldError } from '../../errors';
 import { validateLabels } from './labels';
 import type { KubeObject } from '../types';
-import { duplicate, forbidden, inRange, invalid, invalidEach, isObject, list, obj, oneOf, required, str, type Json } from './field';
+import { duplicate, forbidden, inRange, invalid, invalidEach, isObject, list, obj, oneOf, requiredOneOf, required, str, type Json } from './field';
 import { IP_MESSAGE, isDns1123Label, isDns1123Subdomain, isIP, isQualifiedName } from './names';
 import { validatePortNumOrName } from './probe';
 
@@ -26,13 +26,13 @@ function validateServicePorts(spec: Json): FieldError[] {
       if (names.has(name)) errs.push(duplicate(`${at}.name`, name));
       names.add(name);
     }
-    errs.push(...(p.port === undefined ? [required(`${at}.port`)] : inRange(`${at}.port`, p.port, 1, 65535)));
-    errs.push(...oneOf(`${at}.protocol`, p.protocol, PROTOCOLS, true));
+    errs.push(...(p.port === undefined ? [required(`${at}.port`)] : inRange(`${at}.port`, p.port, { min: 1, max: 65535 })));
+    errs.push(...requiredOneOf(`${at}.protocol`, p.protocol, PROTOCOLS));
     errs.push(...validatePortNumOrName(p.targetPort, `${at}.targetPort`));
     if (p.appProtocol !== undefined) errs.push(...invalidEach(`${at}.appProtocol`, p.appProtocol, isQualifiedName(str(p.appProtocol))));
     if (p.nodePort !== undefined && p.nodePort !== 0) {
       if (spec.type === 'ClusterIP') errs.push(forbidden(`${at}.nodePort`, "may not be used when `type` is 'ClusterIP'"));
-      else errs.push(...inRange(`${at}.nodePort`, p.nodePort, 1, 65535));
+      else errs.push(...inRange(`${at}.nodePort`, p.nodePort, { min: 1, max: 65535 }));
     }
     const pair = JSON.stringify({ port: p.port, protocol: p.protocol });
     if (pairs.has(pair)) errs.push(duplicate(at, { port: p.port, protocol: p.protocol }));
@@ -46,7 +46,7 @@ export function validateService(o: KubeObject, old: KubeObject | undefined): Fie
   const errs: FieldError[] = [];
   const clusterIP = str(spec.clusterIP);
   const headless = clusterIP === 'None';
-  errs.push(...oneOf('spec.type', spec.type, ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'], true));
+  errs.push(...requiredOneOf('spec.type', spec.type, ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort']));
   if (list(spec.ports).length === 0 && !headless && spec.type !== 'ExternalName') errs.push(required('spec.ports'));
   if (spec.type === 'ExternalName') {
     const cname = str(spec.externalName).replace(/\.$/, '');
@@ -59,7 +59,7 @@ export function validateService(o: KubeObject, old: KubeObject | undefined): Fie
   if (ips.length > 0 && clusterIP && ips[0] !== clusterIP) errs.push(invalid('spec.clusterIPs', ips, 'first value must match `clusterIP`'));
   errs.push(...validateServicePorts(spec));
   errs.push(...validateLabels(spec.selector, 'spec.selector'));
-  errs.push(...oneOf('spec.sessionAffinity', spec.sessionAffinity, ['ClientIP', 'None'], true));
+  errs.push(...requiredOneOf('spec.sessionAffinity', spec.sessionAffinity, ['ClientIP', 'None']));
   if (spec.sessionAffinity === 'None' && spec.sessionAffinityConfig !== undefined) errs.push(forbidden('spec.sessionAffinityConfig', 'must not be set when session affinity is None'));
   if (spec.sessionAffinity === 'ClientIP') {
     const timeout = obj(obj(spec.sessionAffinityConfig).clientIP).timeoutSeconds;
@@ -108,8 +108,8 @@ export function validateEndpoints(o: KubeObject): FieldError[] {
         if (names.has(name)) errs.push(duplicate(`${pat}.name`, name));
         names.add(name);
       }
-      errs.push(...(p.port === undefined ? [required(`${pat}.port`)] : inRange(`${pat}.port`, p.port, 1, 65535)));
-      errs.push(...oneOf(`${pat}.protocol`, p.protocol, PROTOCOLS, true));
+      errs.push(...(p.port === undefined ? [required(`${pat}.port`)] : inRange(`${pat}.port`, p.port, { min: 1, max: 65535 })));
+      errs.push(...requiredOneOf(`${pat}.protocol`, p.protocol, PROTOCOLS));
     });
   });
   return errs;

@@ -7,15 +7,16 @@ import type { LabelSelector } from '../core';
 import { labelSelectorAsSelector } from '../selectors';
 import { validateLabelSelector } from './labels';
 import type { KubeObject } from '../types';
-import { forbidden, immutable, invalid, isObject, nonNegative, notSupported, obj, oneOf, required, type Json } from './field';
+import { forbidden, immutable, invalid, isObject, nonNegative, notSupported, obj, oneOf, requiredOneOf, required, type Json } from './field';
 import { validateTemplateMeta } from './meta';
 import { validatePodSpec } from './pod-spec';
 
 const PERCENT = /^[0-9]+%$/;
 const PERCENT_MESSAGE = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
 
-/** A pod template: metadata labels/annotations, spec, and (optionally) labels the selector must match. */
-export function validatePodTemplate(template: unknown, path: string, selector?: unknown): FieldError[] {
+/** A pod template at `options.path`: metadata labels/annotations, spec, and labels `options.selector` (if any) must match. */
+export function validatePodTemplate(template: unknown, options: { path: string; selector?: unknown }): FieldError[] {
+  const { path, selector } = options;
   if (!isObject(template)) return [required(path)];
   const meta = obj(template.metadata);
   const errs = validateTemplateMeta(meta, `${path}.metadata`);
@@ -30,7 +31,7 @@ export function validatePodTemplate(template: unknown, path: string, selector?: 
 }
 
 /** selector required, valid and not empty ("empty selector is invalid for <what>"). */
-export function validateWorkloadSelector(selector: unknown, path: string, what: string): FieldError[] {
+function validateWorkloadSelector(selector: unknown, path: string, what: string): FieldError[] {
   if (selector === undefined || selector === null) return [required(path)];
   const errs = validateLabelSelector(selector, path);
   const s = obj(selector);
@@ -56,7 +57,7 @@ function notOver100(value: unknown, path: string): FieldError[] {
 }
 
 function validateTemplateForReplicas(spec: Json, path: string, owner: string): FieldError[] {
-  const errs = validatePodTemplate(spec.template, `${path}.template`, spec.selector);
+  const errs = validatePodTemplate(spec.template, { path: `${path}.template`, selector: spec.selector });
   const tspec = obj(obj(spec.template).spec);
   if (isObject(spec.template) && tspec.restartPolicy !== undefined && tspec.restartPolicy !== 'Always') {
     errs.push(notSupported(`${path}.template.spec.restartPolicy`, tspec.restartPolicy, ['Always']));
@@ -68,7 +69,7 @@ function validateTemplateForReplicas(spec: Json, path: string, owner: string): F
 function validateDeploymentStrategy(strategy: unknown, path: string): FieldError[] {
   const s = obj(strategy);
   if (s.type === 'Recreate') return s.rollingUpdate === undefined ? [] : [forbidden(`${path}.rollingUpdate`, "may not be specified when strategy `type` is 'Recreate'")];
-  if (s.type !== 'RollingUpdate') return oneOf(`${path}.type`, s.type, ['Recreate', 'RollingUpdate'], true);
+  if (s.type !== 'RollingUpdate') return requiredOneOf(`${path}.type`, s.type, ['Recreate', 'RollingUpdate']);
   if (!isObject(s.rollingUpdate)) return [required(`${path}.rollingUpdate`, 'this should be defaulted and never be nil')];
   const ru = s.rollingUpdate;
   const errs = [...intOrPercent(ru.maxUnavailable, `${path}.rollingUpdate.maxUnavailable`), ...intOrPercent(ru.maxSurge, `${path}.rollingUpdate.maxSurge`)];
@@ -82,7 +83,7 @@ function validateDeploymentStrategy(strategy: unknown, path: string): FieldError
 function validateDaemonSetStrategy(strategy: unknown, path: string): FieldError[] {
   const s = obj(strategy);
   if (s.type === 'OnDelete') return [];
-  if (s.type !== 'RollingUpdate') return oneOf(`${path}.type`, s.type, ['RollingUpdate', 'OnDelete'], true);
+  if (s.type !== 'RollingUpdate') return requiredOneOf(`${path}.type`, s.type, ['RollingUpdate', 'OnDelete']);
   if (!isObject(s.rollingUpdate)) return [required(`${path}.rollingUpdate`)];
   const ru = s.rollingUpdate;
   const at = `${path}.rollingUpdate`;
