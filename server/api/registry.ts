@@ -46,7 +46,7 @@ export interface StrategyContext {
 
 /**
  * Kind-specific behaviour around writes. Every hook is optional; the server runs, in order:
- * defaults (shared/api/validation) → prepareForCreate/prepareForUpdate → validation
+ * defaults (shared/api/defaults) → prepareForCreate/prepareForUpdate → validation
  * (shared/api/validation, then `validate`) → store write → transformCreateResponse.
  * Hooks may mutate the object they get; they must not write to the store.
  */
