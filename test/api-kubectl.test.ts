@@ -186,6 +186,27 @@ describe('real kubectl against the API', () => {
     expect(u.stderr).toContain('unknown field "spec.template.spec.containers[1].securityContext.superuser"');
   });
 
+  it('re-applies a strategy switch to Recreate ($retainKeys) and a container reorder ($setElementOrder)', async () => {
+    const order = (strategy: string, names: string[]): string => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: order, namespace: default}
+spec:
+  selector: {matchLabels: {app: order}}
+  strategy: ${strategy}
+  template:
+    metadata: {labels: {app: order}}
+    spec:
+      containers:
+${names.map((n) => `      - {name: ${n}, image: "busybox:1", command: ["sleep", "3600"]}`).join('\n')}
+`;
+    await kubectlOk(kc, ['apply', '-f', file('order1.yaml', order('{type: RollingUpdate, rollingUpdate: {maxSurge: 1}}', ['a', 'b', 'c']))]);
+    await kubectlOk(kc, ['apply', '-f', file('order2.yaml', order('{type: Recreate}', ['c', 'a']))]);
+    const live = JSON.parse(await kubectlOk(kc, ['get', 'deploy', 'order', '-o', 'json'])) as { spec: { strategy: unknown; template: { spec: { containers: Container[] } } } };
+    expect(live.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(live.spec.template.spec.containers.map((c) => c.name)).toEqual(['c', 'a']);
+    await kubectlOk(kc, ['delete', 'deploy', 'order']);
+  });
+
   it('prints the deployment as YAML and describes it', async () => {
     const yaml = await kubectlOk(kc, ['get', 'deploy', 'web', '-o', 'yaml']);
     expect(yaml).toContain('kind: Deployment');
