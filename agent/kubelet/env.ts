@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import type { Container, EnvVarSource, Pod, Quantity } from '../../shared/api/core';
 import { FlotillaError } from '../../shared/errors';
 import { configMapData, secretData, type ConfigLookup } from './config-lookup';
-import { parseQuantity } from './quantity';
+import { divideUp } from './quantity';
 
 /** What the pod's fields resolve to on this node. */
 export interface EnvFacts {
@@ -104,13 +104,11 @@ function resourceField(resource: string, container: Container, divisor: Quantity
   const [kind, name] = resource.split('.');
   const set = kind === 'requests' ? container.resources?.requests : container.resources?.limits;
   const given = name !== undefined ? set?.[name] ?? container.resources?.limits?.[name] : undefined;
-  let value: number;
-  if (given !== undefined) value = parseQuantity(given);
-  else if (name === 'cpu') value = os.cpus().length;
-  else if (name === 'memory') value = os.totalmem();
-  else throw new FlotillaError('Invalid', `unsupported resourceFieldRef resource: ${JSON.stringify(resource)}`);
-  const d = divisor !== undefined ? parseQuantity(divisor) : 1;
-  return String(Math.ceil(value / (d || 1)));
+  // Without a limit the downward API reports the node's capacity.
+  if (given !== undefined) return String(divideUp(given, divisor));
+  if (name === 'cpu') return String(divideUp(os.cpus().length, divisor));
+  if (name === 'memory') return String(divideUp(os.totalmem(), divisor));
+  throw new FlotillaError('Invalid', `unsupported resourceFieldRef resource: ${JSON.stringify(resource)}`);
 }
 
 /** Kubernetes' $(VAR) expansion: known names are replaced, $$ escapes, anything else stays as written. */

@@ -10,7 +10,7 @@ import { FlotillaError } from '../../shared/errors';
 import { errField, silentLog, type Log } from '../log';
 import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, type ExecResult, type LogLine, type LogOptions, type Runtime } from '../runtime/types';
 import type { ContainerRef, DesiredState, KubeletApi, KubeletEvent, PodStatusUpdate, SourceName } from './api';
-import { basicAdmit, type Admit } from './admission';
+import { admitPod, type Admit } from './admission';
 import { ContainerStarter } from './container-start';
 import { Backoff, CRASH_LOOP_BACKOFF, type BackoffPolicy } from './crash-backoff';
 import { DesiredStore } from './desired-store';
@@ -65,7 +65,7 @@ export class Kubelet implements KubeletApi {
     this.runtime = runtime;
     this.clock = options.clock ?? realClock;
     this.log = options.log ?? silentLog;
-    this.admit = options.admit ?? basicAdmit;
+    this.admit = options.admit ?? admitPod;
     this.store = new DesiredStore(path.join(options.dataDir, 'desired'));
     this.volumes = new VolumeManager(path.join(options.dataDir, 'pods'));
     this.statuses = new StatusManager(this.clock, (err) => this.log.warn(errField(err), 'pod status listener failed'));

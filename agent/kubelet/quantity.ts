@@ -1,21 +1,17 @@
-// Kubernetes quantities as the kubelet needs them: memory in bytes, CPU in millicores ("128Mi", "1G", "500m", 2).
+// Kubernetes quantities as the kubelet needs them (on shared/api/quantity): memory in bytes, CPU in
+// millicores, and a value divided by a divisor, rounded up as the downward API does.
 
-import { FlotillaError } from '../../shared/errors';
-import type { Quantity } from '../../shared/api/core';
+import type { Quantity as Written } from '../../shared/api/core';
+import { parseQuantity, quantityMillis, quantityValue } from '../../shared/api/quantity';
 
-const SUFFIX: Record<string, number> = {
-  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5, Ei: 1024 ** 6,
-};
+export const memoryBytes = (q: Written): number => quantityValue(parseQuantity(q));
+export const cpuMillis = (q: Written): number => quantityMillis(parseQuantity(q));
 
-/** The quantity as a plain number ("128Mi" → 134217728, "500m" → 0.5). Throws Invalid for a malformed one. */
-export function parseQuantity(q: Quantity): number {
-  if (typeof q === 'number') return q;
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)([a-zA-Z]*)$/.exec(q.trim());
-  const factor = m ? SUFFIX[m[2] ?? ''] : undefined;
-  if (!m || factor === undefined) throw new FlotillaError('Invalid', `quantity must look like "128Mi", "500m" or "2": got ${JSON.stringify(q)}`);
-  return Number(m[1]) * factor;
+/** ceil(value / divisor); `value` as a quantity or a plain count of base units. */
+export function divideUp(value: Written | number, divisor: Written | undefined): number {
+  const v = parseQuantity(value).nanos;
+  const d = divisor === undefined ? 1_000_000_000n : parseQuantity(divisor).nanos;
+  if (d <= 0n) return Number(v / 1_000_000_000n);
+  const q = v / d;
+  return Number(v % d !== 0n && v > 0n ? q + 1n : q);
 }
-
-export const memoryBytes = (q: Quantity): number => Math.ceil(parseQuantity(q));
-export const cpuMillis = (q: Quantity): number => Math.ceil(parseQuantity(q) * 1000);
