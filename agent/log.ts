@@ -13,9 +13,10 @@ export interface Log {
 const nothing = (): void => undefined;
 export const silentLog: Log = { debug: nothing, info: nothing, warn: nothing, error: nothing };
 
+/** Synchronous writes: the agent logs little, and a kill -9 or power cut must not eat the last lines. */
 export function createAgentLogger(level = 'info'): Logger {
   const pino = require('pino') as typeof import('pino');
-  return pino({ level, base: { component: 'agent' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: false }));
+  return pino({ level, base: { component: 'agent' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }));
 }
 
 /** An error as a log field: its message and code, not a stack on every line. */

@@ -69,7 +69,8 @@ export class Kubelet implements KubeletApi {
     this.store = new DesiredStore(path.join(options.dataDir, 'desired'));
     this.volumes = new VolumeManager(path.join(options.dataDir, 'pods'));
     this.statuses = new StatusManager(this.clock, (err) => this.log.warn(errField(err), 'pod status listener failed'));
-    this.events = new EventRecorder(this.clock, (e) => this.log.info({ pod: `${e.pod.namespace}/${e.pod.name}`, type: e.type, reason: e.reason, ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}) }, e.message));
+    this.statuses.onPodStatus((u) => this.log.info(statusSummary(u), 'pod status'));
+    this.events = new EventRecorder(this.clock, (e) => this.log[e.type === 'Warning' ? 'warn' : 'info']({ pod: `${e.pod.namespace}/${e.pod.name}`, type: e.type, reason: e.reason, ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}) }, e.message));
     this.probes = new ProbeManager({
       clock: this.clock,
       prober: options.prober ?? new RuntimeProber(runtime),
@@ -226,6 +227,18 @@ export class Kubelet implements KubeletApi {
   private describe(uid: string, state = this.states.get(uid)): string {
     return state ? `${state.ref.namespace}/${state.ref.name}` : uid;
   }
+}
+
+/** One log line per status change: enough to follow a standalone agent without a server. */
+function statusSummary(u: PodStatusUpdate): Record<string, unknown> {
+  const cs = u.status.containerStatuses ?? [];
+  const states = Object.fromEntries(
+    [...(u.status.initContainerStatuses ?? []), ...cs].map((c) => [c.name, c.state.running ? 'running' : c.state.terminated?.reason ?? c.state.waiting?.reason ?? 'unknown']),
+  );
+  return {
+    pod: `${u.namespace}/${u.name}`, uid: u.uid, version: u.version, phase: u.status.phase, ...(u.status.reason ? { reason: u.status.reason, message: u.status.message } : {}),
+    ready: `${cs.filter((c) => c.ready).length}/${cs.length}`, restarts: cs.reduce((n, c) => n + c.restartCount, 0), containers: states, ...(u.terminated ? { terminated: true } : {}),
+  };
 }
 
 function defaultHostIP(): string | undefined {

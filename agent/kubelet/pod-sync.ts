@@ -107,6 +107,7 @@ export class PodSyncer {
   async terminate(state: PodState): Promise<SyncResult> {
     const { runtime } = this.deps;
     const pod = state.pod ?? state.lastPod;
+    this.deps.probes.removePod(state.uid);
     let rt = await this.snapshot(state);
     const running = rt.containers.filter((c) => c.state === 'running');
     if (running.length > 0 && pod) await this.kill(state, pod, running.map((container) => ({ container, message: `Stopping container ${container.name}` })));
