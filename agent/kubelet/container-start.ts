@@ -62,7 +62,7 @@ export class ContainerStarter {
     const { state } = ctx;
     const c = action.container;
     try {
-      this.crashLoopGate(state, action);
+      await this.crashLoopGate(state, action);
       await this.ensureImage(ctx, c, action.init);
       const env = this.configure(() => containerEnv(state.pod ?? failNoPod(), c, ctx.config, ctx.env));
       const spec = this.configure(() =>
@@ -90,9 +90,11 @@ export class ContainerStarter {
     this.deps.crashBackoff.forgetPrefix(`${uid}/`);
   }
 
-  private crashLoopGate(state: PodState, action: StartAction): void {
-    const prev = action.restartOf;
-    if (!prev) return;
+  private async crashLoopGate(state: PodState, action: StartAction): Promise<void> {
+    const listed = action.restartOf;
+    if (!listed) return;
+    // Listings give times to the second; the back-off counts from the exact finish, so ask for it.
+    const prev = await this.deps.runtime.containerStatus(listed.id).catch(() => listed);
     const key = `${state.uid}/${action.container.name}`;
     const finished = (prev.finishedAt ?? prev.startedAt ?? prev.createdAt).getTime();
     const wait = this.deps.crashBackoff.remaining(key, finished);
