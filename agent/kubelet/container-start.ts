@@ -57,8 +57,12 @@ export class ContainerStarter {
 
   constructor(private readonly deps: StarterDeps) {}
 
-  /** Starts the container unless held back; returns when to try again (ms) if it did not start. */
-  async start(ctx: StartContext, action: StartAction): Promise<number | undefined> {
+  /**
+   * Starts the container unless held back; returns when to try again (ms) if it did not start.
+   * With `deferStart` it stops after creating the container and returns its id: the caller starts it
+   * (with its sandbox) and then calls `started`.
+   */
+  async start(ctx: StartContext, action: StartAction, options: { deferStart?: boolean } = {}): Promise<{ retryMs?: number; created?: string }> {
     const { state } = ctx;
     const c = action.container;
     try {
@@ -72,17 +76,23 @@ export class ContainerStarter {
       const id = await this.step('CreateContainerError', () => this.deps.runtime.createContainer(ctx.sandboxId, spec));
       state.attempts.set(c.name, Math.max(action.attempt, state.attempts.get(c.name) ?? -1));
       this.event(state, action, 'Normal', 'Created', `Created container ${c.name}`);
+      if (options.deferStart) return { created: id };
       await this.step('RunContainerError', () => this.deps.runtime.startContainer(id));
-      state.waiting.delete(c.name);
-      this.event(state, action, 'Normal', 'Started', `Started container ${c.name}`);
-      return undefined;
+      this.started(state, action);
+      return {};
     } catch (err) {
       if (!(err instanceof StartFailure)) throw err;
       const repeated = state.waiting.get(c.name)?.message === err.message;
       if (!repeated && NOTED_BY_START.has(err.reason)) this.event(state, action, 'Warning', 'Failed', `Error: ${err.message}`);
       state.waiting.set(c.name, { reason: err.reason, message: err.message });
-      return err.retryMs;
+      return { retryMs: err.retryMs };
     }
+  }
+
+  /** The container of `action` runs now. */
+  started(state: PodState, action: StartAction): void {
+    state.waiting.delete(action.container.name);
+    this.event(state, action, 'Normal', 'Started', `Started container ${action.container.name}`);
   }
 
   /** Forgets the pod's back-off entries (it is gone). */

@@ -31,11 +31,11 @@ describe('Kubelet', () => {
   it('persists the desired state before acting on it, and ignores states that are not newer', async () => {
     h = await new Harness().start();
     const file = path.join(h.dataDir, 'desired', 'server.json');
-    const runSandbox = h.runtime.runSandbox.bind(h.runtime);
+    const createSandbox = h.runtime.createSandbox.bind(h.runtime);
     const seenOnDisk: number[] = [];
-    h.runtime.runSandbox = async (spec) => {
+    h.runtime.createSandbox = async (spec) => {
       seenOnDisk.push((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version);
-      return runSandbox(spec);
+      return createSandbox(spec);
     };
     expect(await h.apply(desired(7, [makePod('a')]))).toBe(true);
     expect(seenOnDisk).toEqual([7]);

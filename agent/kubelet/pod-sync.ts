@@ -79,24 +79,44 @@ export class PodSyncer {
     await Promise.all(actions.stopSandboxes.map((s) => runtime.stopSandbox(s.id, graceSeconds(pod))));
     await Promise.all(actions.removeSandboxes.map((s) => runtime.removeSandbox(s.id)));
 
-    let sandboxId = actions.sandbox?.id;
-    if (actions.createSandbox) {
-      sandboxId = await runtime.runSandbox(sandboxSpec(pod, { nodeName: this.deps.nodeName, source: state.source, attempt: actions.createSandbox.attempt }));
-      state.sandboxIP = undefined;
-    }
     const retries: number[] = [];
-    if (sandboxId !== undefined && actions.start.length > 0) {
-      const ip = this.sandboxIP(state, sandboxId);
-      // Containers that need the pod IP in their env wait for it; the others are created meanwhile.
-      const needsIP = actions.start.some((a) => JSON.stringify(a.container.env ?? []).includes('status.podIP'));
-      const podIP = needsIP ? await ip : undefined;
-      const ctx = { state, sandboxId, config, volumes, pulls: new Map(), env: { nodeName: this.deps.nodeName, hostIP: this.deps.hostIP, podIP } };
-      const results = await Promise.all(actions.start.map((a) => this.deps.starter.start(ctx, a)));
-      for (const r of results) if (r !== undefined) retries.push(r);
-      await ip;
+    let pendingIP: Promise<unknown> = Promise.resolve();
+    const needsIP = actions.start.some((a) => JSON.stringify(a.container.env ?? []).includes('status.podIP'));
+    const env = { nodeName: this.deps.nodeName, hostIP: this.deps.hostIP };
+    const spec = actions.createSandbox ? sandboxSpec(pod, { nodeName: this.deps.nodeName, source: state.source, attempt: actions.createSandbox.attempt }) : undefined;
+    if (spec && !needsIP && actions.start.every((a) => !a.init)) {
+      // A new pod, as `podman kube play` does it: create the sandbox, its containers meanwhile, then start it all at once.
+      const sandboxId = await runtime.createSandbox(spec);
+      state.sandboxIP = undefined;
+      const ctx = { state, sandboxId, config, volumes, pulls: new Map(), env };
+      const results = await Promise.all(actions.start.map((a) => this.deps.starter.start(ctx, a, { deferStart: true })));
+      for (const r of results) if (r.retryMs !== undefined) retries.push(r.retryMs);
+      try {
+        await runtime.startSandbox(sandboxId);
+        actions.start.forEach((a, i) => results[i]?.created !== undefined && this.deps.starter.started(state, a));
+        pendingIP = this.sandboxIP(state, sandboxId).catch(() => undefined);
+      } catch (err) {
+        // The containers that did not start are found 'created' by the next sync and started one by one.
+        events.emit(state.ref, 'Warning', 'Failed', `Error: ${err instanceof Error ? err.message : String(err)}`);
+        retries.push(1000);
+      }
+    } else {
+      let sandboxId = actions.sandbox?.id;
+      if (spec) {
+        sandboxId = await runtime.runSandbox(spec);
+        state.sandboxIP = undefined;
+      }
+      if (sandboxId !== undefined && actions.start.length > 0) {
+        const ip = this.sandboxIP(state, sandboxId);
+        // Containers that need the pod IP in their env wait for it; the others are created meanwhile.
+        const ctx = { state, sandboxId, config, volumes, pulls: new Map(), env: { ...env, podIP: needsIP ? await ip : undefined } };
+        const results = await Promise.all(actions.start.map((a) => this.deps.starter.start(ctx, a)));
+        for (const r of results) if (r.retryMs !== undefined) retries.push(r.retryMs);
+        await ip;
+      }
     }
     if (acted) {
-      rt = await this.snapshot(state);
+      [rt] = await Promise.all([this.snapshot(state), pendingIP]);
       await this.collectOld(pod, rt);
     }
     await this.publish(state, pod, rt);

@@ -120,6 +120,19 @@ export function runtimeConformance(name: string, factory: () => Promise<Conforma
       expect((await rt.snapshot({ labels: { [L.LABEL_POD_UID]: uid } })).sandboxes.map((s) => s.state)).toEqual(['notready']);
     });
 
+    it('creates a sandbox without starting it, then starts it with the containers created meanwhile', async () => {
+      const uid = randomUUID();
+      const id = await rt.createSandbox({ uid, name: `conf-${++seq}`, namespace: 'conformance', labels: t.labels });
+      sandboxes.push(id);
+      expect((await rt.sandboxStatus(id)).state).toBe('notready');
+      const c = await rt.createContainer(id, spec(workloads.sleeper));
+      expect((await rt.containerStatus(c)).state).toBe('created');
+      await rt.startSandbox(id);
+      expect((await rt.sandboxStatus(id)).state).toBe('ready');
+      expect((await rt.containerStatus(c)).state).toBe('running');
+      await rt.startSandbox(id);
+    });
+
     it('lets containers of one sandbox talk over localhost', async () => {
       const { id } = await sandbox();
       await run(id, workloads.httpd);

@@ -167,6 +167,10 @@ export interface RuntimeVersion {
 export interface Runtime {
   /** Creates and starts a pod sandbox whose infra (pause) container holds the shared namespaces. Loads the pause image if missing. */
   runSandbox(spec: SandboxSpec): Promise<string>;
+  /** Like runSandbox without starting it: containers may be created in it meanwhile (the fast path of a new pod). */
+  createSandbox(spec: SandboxSpec): Promise<string>;
+  /** Starts a created sandbox's infra container and every container created in it. Already running is fine. */
+  startSandbox(id: string): Promise<void>;
   /** Stops every container of the sandbox and its infra container. Idempotent. */
   stopSandbox(id: string, graceSeconds?: number): Promise<void>;
   /** Removes the sandbox and all its containers, killing what still runs. Idempotent. */

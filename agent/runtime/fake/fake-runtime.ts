@@ -74,15 +74,29 @@ export class FakeRuntime implements Runtime {
   }
 
   async runSandbox(spec: SandboxSpec): Promise<string> {
+    const id = await this.createSandbox(spec);
+    await this.startSandbox(id);
+    return id;
+  }
+
+  async startSandbox(id: string): Promise<void> {
+    const sandbox = this.sandbox(id);
+    if (sandbox.status.state !== 'ready') {
+      sandbox.status.state = 'ready';
+      this.emit({ type: 'SandboxStarted', id, name: sandbox.spec.name, time: this.now(), labels: { ...sandbox.status.labels } });
+    }
+    for (const cid of sandbox.containers) if (this.containers.get(cid)?.status.state === 'created') await this.startContainer(cid);
+  }
+
+  async createSandbox(spec: SandboxSpec): Promise<string> {
     this.images.add(this.pauseImage);
     const id = this.nextId('sandbox');
     const attempt = spec.attempt ?? 0;
     const labels: Labels = { ...spec.labels, [L.LABEL_POD_UID]: spec.uid, [L.LABEL_POD_NAME]: spec.name, [L.LABEL_POD_NAMESPACE]: spec.namespace, [L.LABEL_SANDBOX_ATTEMPT]: String(attempt) };
     const ip = `10.88.${Math.floor(this.seq / 250) % 250}.${(this.seq % 250) + 2}`;
-    const status: SandboxStatus = { id, uid: spec.uid, name: spec.name, namespace: spec.namespace, attempt, state: 'ready', createdAt: this.now(), labels, infraImage: this.pauseImage, ports: [...(spec.ports ?? [])], ip };
+    const status: SandboxStatus = { id, uid: spec.uid, name: spec.name, namespace: spec.namespace, attempt, state: 'notready', createdAt: this.now(), labels, infraImage: this.pauseImage, ports: [...(spec.ports ?? [])], ip };
     this.sandboxes.set(id, { status, spec, containers: new Set() });
     this.emit({ type: 'SandboxCreated', id, name: spec.name, time: this.now(), labels: { ...labels } });
-    this.emit({ type: 'SandboxStarted', id, name: spec.name, time: this.now(), labels: { ...labels } });
     return id;
   }
 

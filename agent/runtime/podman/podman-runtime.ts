@@ -49,6 +49,21 @@ export class PodmanRuntime implements Runtime {
   }
 
   async runSandbox(spec: SandboxSpec): Promise<string> {
+    const id = await this.createSandbox(spec);
+    try {
+      await this.client.pods.start(id);
+    } catch (err) {
+      await this.removeSandbox(id).catch(() => undefined);
+      throw err;
+    }
+    return id;
+  }
+
+  async startSandbox(id: string): Promise<void> {
+    await this.client.pods.start(id);
+  }
+
+  async createSandbox(spec: SandboxSpec): Promise<string> {
     await this.ensurePauseImage();
     const attempt = spec.attempt ?? 0;
     const labels: Labels = {
@@ -68,12 +83,6 @@ export class PodmanRuntime implements Runtime {
       shared_namespaces: spec.sharePid ? ['net', 'ipc', 'uts', 'pid'] : ['net', 'ipc', 'uts'],
       portmappings: portsFromMappings(spec.ports ?? []),
     });
-    try {
-      await this.client.pods.start(id);
-    } catch (err) {
-      await this.client.pods.remove(id, { force: true }).catch(() => undefined);
-      throw err;
-    }
     this.podFacts.set(id, { name, labels });
     return id;
   }
