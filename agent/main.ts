@@ -82,6 +82,8 @@ export async function startAgent(options: AgentOptions = {}): Promise<RunningAge
 export async function runAgent(options: AgentOptions = {}): Promise<void> {
   const log = options.log ?? createAgentLogger(options.logLevel ?? 'info');
   const agent = await startAgent({ ...options, log });
+  // The kubelet's timers do not hold the process open (so that embedding and tests can end): this does, until a signal.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   await new Promise<void>((resolve) => {
     const done = (signal: string): void => {
       log.info({ signal }, 'stopping the agent; pods keep running');
@@ -90,5 +92,6 @@ export async function runAgent(options: AgentOptions = {}): Promise<void> {
     process.once('SIGINT', () => done('SIGINT'));
     process.once('SIGTERM', () => done('SIGTERM'));
   });
+  clearInterval(keepAlive);
   await agent.stop().catch((err: unknown) => log.error(errField(err), 'agent stop failed'));
 }

@@ -113,7 +113,7 @@ export class Pleg {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        for await (const event of this.options.runtime.events({ signal })) {
+        for await (const event of this.options.runtime.events({ signal, labels: { [LABEL_NODE]: this.options.nodeName } })) {
           failures = 0;
           this.onRuntimeEvent(event);
         }

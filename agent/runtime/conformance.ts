@@ -101,18 +101,25 @@ export function runtimeConformance(name: string, factory: () => Promise<Conforma
       expect((await rt.sandboxStatus(id)).ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     });
 
-    it('reports a sandbox that stops as an event carrying its labels', async () => {
+    it('reports a sandbox that stops as an event carrying its labels, filtering events by label', async () => {
       const { id, uid } = await sandbox();
+      const other = await sandbox();
       const abort = new AbortController();
       const giveUp = setTimeout(() => abort.abort(), 20_000);
-      const events = rt.events({ signal: abort.signal });
+      const events = rt.events({ signal: abort.signal, labels: { [L.LABEL_POD_UID]: uid } });
+      const seen: string[] = [];
       const stopped = (async () => {
-        for await (const e of events) if (e.type === 'SandboxStopped' && e.id === id) return e;
+        for await (const e of events) {
+          seen.push(e.id);
+          if (e.type === 'SandboxStopped' && e.id === id) return e;
+        }
         return undefined;
       })();
+      await rt.stopSandbox(other.id, 1);
       await rt.stopSandbox(id, 1);
       try {
         expect(await stopped).toMatchObject({ type: 'SandboxStopped', id, labels: expect.objectContaining({ [L.LABEL_POD_UID]: uid }) });
+        expect(seen).not.toContain(other.id);
       } finally {
         clearTimeout(giveUp);
         abort.abort();

@@ -151,6 +151,8 @@ export interface RuntimeSnapshot {
 export interface EventOptions {
   /** Ends the stream; the iterator then returns. Reconnecting after an error is the caller's job. */
   signal: AbortSignal;
+  /** Only events of containers (infra ones included) and sandboxes carrying all of these labels. */
+  labels?: Labels;
 }
 
 export interface RuntimeVersion {

@@ -72,7 +72,7 @@ export class AgentProcess {
           resolve(hit);
         } else if (this.proc.exitCode !== null || this.proc.signalCode !== null) {
           done();
-          reject(new Error(`agent exited before ${what}:\n${this.raw.slice(-30).join('\n')}`));
+          reject(new Error(`agent exited (${this.proc.exitCode ?? this.proc.signalCode}) before ${what}:\n${this.raw.slice(-30).join('\n')}`));
         }
       };
       const timer = setTimeout(() => {

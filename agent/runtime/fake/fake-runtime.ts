@@ -59,7 +59,8 @@ export class FakeRuntime implements Runtime {
   private readonly pauseImage: string;
   private readonly sandboxes = new Map<string, FakeSandbox>();
   private readonly containers = new Map<string, FakeContainer>();
-  private readonly subscribers = new Set<Channel<RuntimeEvent>>();
+  /** Each subscriber with the labels its events must carry. */
+  private readonly subscribers = new Map<Channel<RuntimeEvent>, Labels | undefined>();
   private seq = 0;
   /** How many snapshot() calls were made (tests count runtime reads). */
   snapshots = 0;
@@ -231,7 +232,7 @@ export class FakeRuntime implements Runtime {
 
   events(options: EventOptions): AsyncIterable<RuntimeEvent> {
     const channel = new Channel<RuntimeEvent>(options.signal, () => this.subscribers.delete(channel));
-    if (!options.signal.aborted) this.subscribers.add(channel);
+    if (!options.signal.aborted) this.subscribers.set(channel, options.labels);
     return channel;
   }
 
@@ -272,7 +273,7 @@ export class FakeRuntime implements Runtime {
   }
 
   private emit(event: RuntimeEvent): void {
-    for (const s of this.subscribers) s.push(event);
+    for (const [s, labels] of this.subscribers) if (!labels || matches(event.labels ?? {}, labels)) s.push(event);
   }
 
   private sandbox(id: string): FakeSandbox {

@@ -249,7 +249,9 @@ export class PodmanRuntime implements Runtime {
 
   events(options: EventOptions): AsyncIterable<RuntimeEvent> {
     // `since` is taken now, not at the first next(), so that nothing between the call and the connection is lost.
-    const raw = this.client.system.events({ types: ['container', 'pod'], since: new Date(), signal: options.signal });
+    // With labels, pod-level events (they carry none) drop out; the infra container's events stand for them.
+    const types = options.labels ? ['container'] : ['container', 'pod'];
+    const raw = this.client.system.events({ types, since: new Date(), signal: options.signal, ...(options.labels ? { labels: options.labels } : {}) });
     const containers = this.client.containers;
     return (async function* () {
       for await (const e of raw) {
