@@ -29,7 +29,7 @@ export interface AgentOptions {
   pauseArchive?: string;
   /** First CrashLoopBackOff delay in ms (default 10000, doubling to 30×); for tests. */
   crashLoopBackoff?: string | number;
-  /** Ready-made logger (tests, embedding); default pino on stderr. */
+  /** Ready-made logger (tests, embedding); default: JSON lines on stderr. */
   log?: Log;
 }
 

@@ -10,8 +10,8 @@ import type {
 import { PodmanClient } from './client';
 import type { ContainerCreateSpec } from './libpod-types';
 import { containerFromInspect, containerFromList, eventFrom, ipOf, portsFromBindings, portsFromMappings, sandboxFrom, sandboxFromInfra } from './mapping';
-import { PAUSE_COMMAND, PAUSE_IMAGE, defaultPauseArchiveDir, pauseArchivePath } from './pause';
-import { registryOf, splitRef } from './images';
+import { PAUSE_COMMAND, PAUSE_IMAGE, defaultPauseArchiveDir, loadPauseImage, pauseArchivePath } from './pause';
+import { registryOf } from './images';
 import { readLogs } from './logs';
 
 export interface PodmanRuntimeOptions {
@@ -279,19 +279,9 @@ export class PodmanRuntime implements Runtime {
     return facts;
   }
 
-  /** Loads the pause archive once if the image is missing, tagging it as `pauseImage` if it came in under another name. */
+  /** Loads the pause archive once if the image is missing (see loadPauseImage). */
   private ensurePauseImage(): Promise<void> {
-    this.pauseReady ??= (async () => {
-      if (await this.client.images.exists(this.pauseImage)) return;
-      const names = await this.client.images.load(this.pauseArchive).catch((err: unknown) => {
-        throw new FlotillaError('ServiceUnavailable', `pause image ${this.pauseImage} is missing and ${this.pauseArchive} could not be loaded`, { cause: err });
-      });
-      const first = names[0];
-      if (!names.includes(this.pauseImage) && first !== undefined) {
-        const { repo, tag } = splitRef(this.pauseImage);
-        await this.client.images.tag(first, repo, tag);
-      }
-    })().catch((err: unknown) => {
+    this.pauseReady ??= loadPauseImage(this.client.images, this.pauseImage, this.pauseArchive).catch((err: unknown) => {
       this.pauseReady = undefined;
       throw err;
     });
