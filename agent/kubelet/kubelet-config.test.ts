@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ConfigMap, Secret } from '../../shared/api/core';
+import type { ConfigMap, Pod, Secret } from '../../shared/api/core';
 import { LABEL_POD_UID } from '../runtime/types';
 import { desired, Harness, IMAGE, makePod } from './testing';
 
@@ -48,7 +48,10 @@ describe('Kubelet configuration', () => {
     h = await new Harness().start();
     const bad = makePod('bad', { containers: [{ name: 'main', command: ['serve'] }] });
     const badName = makePod('Bad_Name');
-    await h.apply(desired(1, [bad, badName, makePod('good')]));
+    const noSpec = { ...makePod('no-spec'), spec: undefined } as unknown as Pod;
+    await h.apply(desired(1, [bad, badName, noSpec, makePod('good')]));
+    expect(h.status('no-spec')).toMatchObject({ phase: 'Failed', reason: 'Invalid', message: expect.stringContaining('spec') });
+    await expect(h.kubelet.exec({ namespace: 'default', name: 'no-spec' }, ['true'])).rejects.toMatchObject({ code: 'BadRequest' });
     expect(h.status('bad')).toMatchObject({ phase: 'Failed', reason: 'Invalid', message: 'Pod "bad" is invalid: spec.containers[0].image: Required value' });
     expect(h.status('Bad_Name')?.message).toContain('metadata.name: Invalid value: "Bad_Name"');
     expect(h.status('good')?.phase).toBe('Running');

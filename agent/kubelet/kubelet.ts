@@ -158,8 +158,8 @@ export class Kubelet implements KubeletApi {
   }
 
   async exec(ref: ContainerRef, command: string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> {
-    const { id, running } = await resolveContainer(this.runtime, this.podNamed(ref.namespace, ref.name), ref, false);
-    if (!running) throw new FlotillaError('BadRequest', `container ${ref.container ?? ''} in pod ${ref.name} is not running`.replace('  ', ' '));
+    const { id, name, running } = await resolveContainer(this.runtime, this.podNamed(ref.namespace, ref.name), ref, false);
+    if (!running) throw new FlotillaError('BadRequest', `container ${name} in pod ${ref.name} is not running`);
     return this.runtime.exec(id, command, options);
   }
 
@@ -219,9 +219,12 @@ export class Kubelet implements KubeletApi {
     }
   }
 
+  /** The running pod named so; undefined if none; a refused pod is a BadRequest (it has no containers to speak of). */
   private podNamed(namespace: string, name: string): Pod | undefined {
     const uid = this.byName.get(`${namespace}/${name}`);
-    return uid !== undefined ? this.states.get(uid)?.pod : undefined;
+    const state = uid !== undefined ? this.states.get(uid) : undefined;
+    if (state?.rejected) throw new FlotillaError('BadRequest', `pod ${namespace}/${name} was refused: ${state.rejected}`);
+    return state?.pod;
   }
 
   private describe(uid: string, state = this.states.get(uid)): string {

@@ -8,7 +8,7 @@ import type { ContainerRef } from './api';
 import { instancesOf } from './pod-runtime';
 
 /** Finds the runtime id of the container `ref` names; `previous` = the instance before the last restart. */
-export async function resolveContainer(runtime: Runtime, pod: Pod | undefined, ref: ContainerRef, previous: boolean): Promise<{ id: string; running: boolean }> {
+export async function resolveContainer(runtime: Runtime, pod: Pod | undefined, ref: ContainerRef, previous: boolean): Promise<{ id: string; name: string; running: boolean }> {
   if (!pod) throw notFound('pods', `${ref.namespace}/${ref.name}`);
   const names = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
   let name = ref.container;
@@ -26,5 +26,5 @@ export async function resolveContainer(runtime: Runtime, pod: Pod | undefined, r
     if (previous) throw new FlotillaError('BadRequest', `previous terminated container "${name}" in pod "${ref.name}" not found`);
     throw new FlotillaError('BadRequest', `container "${name}" in pod "${ref.name}" is waiting to start: ContainerCreating`);
   }
-  return { id: target.id, running: target.state === 'running' };
+  return { id: target.id, name, running: target.state === 'running' };
 }
