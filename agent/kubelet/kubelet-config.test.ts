@@ -81,4 +81,19 @@ describe('Kubelet configuration', () => {
     await expect(h.kubelet.logs({ namespace: 'default', name: 'nope' })[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'NotFound' });
     await expect(h.kubelet.exec({ namespace: 'default', name: 'talk', container: 'main' }, ['true'])).rejects.toThrow('is not running');
   });
+
+  it('reports a sandbox that cannot be made (FailedCreatePodSandBox) and retries with back-off until it can', async () => {
+    h = await new Harness().start();
+    const create = h.runtime.createSandbox.bind(h.runtime);
+    let failures = 0;
+    h.runtime.createSandbox = async (spec) => {
+      if (failures++ < 2) throw new Error('port 8080 is already in use');
+      return create(spec);
+    };
+    await h.apply(desired(1, [makePod('port')]));
+    expect(h.events.filter((e) => e.reason === 'FailedCreatePodSandBox').map((e) => e.message)).toEqual(['Failed to create pod sandbox: port 8080 is already in use']);
+    expect(h.status('port')).toMatchObject({ phase: 'Pending', containerStatuses: [{ state: { waiting: { reason: 'ContainerCreating' } } }] });
+    await h.advance(2_000, 250);
+    expect(h.status('port')?.phase).toBe('Running');
+  });
 });

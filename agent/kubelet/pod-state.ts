@@ -20,6 +20,8 @@ export interface PodState {
   waiting: Map<string, Waiting>;
   /** The last FailedMount message, so the event is not repeated every sync. */
   mountError?: string;
+  /** The last FailedCreatePodSandBox message, likewise. */
+  sandboxError?: string;
   /** IP of the sandbox it belongs to. */
   sandboxIP?: { id: string; ip?: string };
   startTime?: string;

@@ -86,7 +86,7 @@ export class PodSyncer {
     const spec = actions.createSandbox ? sandboxSpec(pod, { nodeName: this.deps.nodeName, source: state.source, attempt: actions.createSandbox.attempt }) : undefined;
     if (spec && !needsIP && actions.start.every((a) => !a.init)) {
       // A new pod, as `podman kube play` does it: create the sandbox, its containers meanwhile, then start it all at once.
-      const sandboxId = await runtime.createSandbox(spec);
+      const sandboxId = await this.newSandbox(state, pod, () => runtime.createSandbox(spec));
       state.sandboxIP = undefined;
       const ctx = { state, sandboxId, config, volumes, pulls: new Map(), env };
       const results = await Promise.all(actions.start.map((a) => this.deps.starter.start(ctx, a, { deferStart: true })));
@@ -103,7 +103,7 @@ export class PodSyncer {
     } else {
       let sandboxId = actions.sandbox?.id;
       if (spec) {
-        sandboxId = await runtime.runSandbox(spec);
+        sandboxId = await this.newSandbox(state, pod, () => runtime.runSandbox(spec));
         state.sandboxIP = undefined;
       }
       if (sandboxId !== undefined && actions.start.length > 0) {
@@ -157,6 +157,21 @@ export class PodSyncer {
     state.startTime ??= status.conditions?.[0]?.lastTransitionTime;
     this.deps.statuses.set(state.ref, state.source, status);
     return {};
+  }
+
+  /** Makes the sandbox; a failure (a taken hostPort, Podman away) is an event and the pod's status, then the worker backs off. */
+  private async newSandbox(state: PodState, pod: Pod, make: () => Promise<string>): Promise<string> {
+    try {
+      const id = await make();
+      state.sandboxError = undefined;
+      return id;
+    } catch (err) {
+      const message = `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`;
+      if (state.sandboxError !== message) this.deps.events.emit(state.ref, 'Warning', 'FailedCreatePodSandBox', message);
+      state.sandboxError = message;
+      await this.publish(state, pod, state.runtime);
+      throw err;
+    }
   }
 
   private async snapshot(state: PodState): Promise<PodRuntime> {
