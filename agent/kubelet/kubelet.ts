@@ -5,7 +5,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Pod } from '../../shared/api/core';
-import { realClock, type Clock } from '../../shared/clock';
+import { realClock, type Clock, type TimerHandle } from '../../shared/clock';
 import { FlotillaError } from '../../shared/errors';
 import { errField, silentLog, type Log } from '../log';
 import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, type ExecResult, type LogLine, type LogOptions, type Runtime } from '../runtime/types';
@@ -41,6 +41,8 @@ export interface KubeletOptions {
   /** Default Kubernetes' 10 s → 5 min; tests shorten it. */
   crashLoopBackoff?: BackoffPolicy;
   relistMs?: number;
+  /** Every pod syncs at least this often, whatever the events say (kubelet's syncFrequency). Default 60 s. */
+  resyncMs?: number;
 }
 
 export class Kubelet implements KubeletApi {
@@ -59,6 +61,7 @@ export class Kubelet implements KubeletApi {
   private readonly syncer: PodSyncer;
   private readonly volumes: VolumeManager;
   private readonly admit: Admit;
+  private resyncTimer: TimerHandle | undefined;
 
   constructor(private readonly options: KubeletOptions) {
     const { runtime, nodeName } = options;
@@ -115,9 +118,12 @@ export class Kubelet implements KubeletApi {
     await this.pleg.start();
     for (const uid of await this.volumes.podUids()) if (!this.states.has(uid) && !this.pleg.podRuntime(uid)) await this.volumes.remove(uid);
     this.log.info({ node: this.options.nodeName, pods: this.states.size, static: this.store.version('static'), server: this.store.version('server') }, 'kubelet started');
+    this.scheduleResync();
   }
 
   async stop(): Promise<void> {
+    this.resyncTimer?.cancel();
+    this.resyncTimer = undefined;
     this.pleg.stop();
     this.probes.stop();
     await this.workers.stop();
@@ -161,6 +167,13 @@ export class Kubelet implements KubeletApi {
     const { id, name, running } = await resolveContainer(this.runtime, this.podNamed(ref.namespace, ref.name), ref, false);
     if (!running) throw new FlotillaError('BadRequest', `container ${name} in pod ${ref.name} is not running`);
     return this.runtime.exec(id, command, options);
+  }
+
+  private scheduleResync(): void {
+    this.resyncTimer = this.clock.setTimeout(() => {
+      for (const [uid, state] of this.states) if (state.pod) this.workers.trigger(uid);
+      this.scheduleResync();
+    }, this.options.resyncMs ?? 60_000);
   }
 
   /** Brings the per-pod states in line with the desired pods of all sources and wakes the pods that changed. */
