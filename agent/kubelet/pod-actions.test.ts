@@ -44,6 +44,7 @@ describe('computePodActions', () => {
     ['a created, never started instance is replaced', pod(), rt([sandbox('s0', 0)], [container('app', 's0', 0, 'created')]), 'start app#0 (replace)'],
     ['dead sandbox: kill, new sandbox, counts go on', pod(), rt([sandbox('s0', 0, 'notready')], [container('app', 's0', 4, 'running')]), 'sandbox#1, kill app-s0-4, stop s0, start app#5'],
     ['dead sandbox, Never, containers ran: no new sandbox', pod('Never'), rt([sandbox('s0', 0, 'notready')], [container('app', 's0', 0, 'running')]), 'kill app-s0-0'],
+    ['a sandbox that never started, Never: the first run still happens', pod('Never'), rt([sandbox('s0', 0, 'notready')], [container('app', 's0', 0, 'created')]), 'sandbox#1, start app#1'],
     ['keeps the previous sandbox, removes older ones', pod(), rt([sandbox('s2', 2), sandbox('s1', 1, 'notready'), sandbox('s0', 0, 'notready')], [container('app', 's2', 3, 'running')]), 'remove s0'],
     ['stops a second ready sandbox', pod(), rt([sandbox('s1', 1), sandbox('s0', 0)], [container('app', 's1', 0, 'running')]), 'stop s0'],
     ['init running: wait', pod('Always', [init]), rt([sandbox('s0', 0)], [container('init', 's0', 0, 'running')]), 'nothing'],

@@ -53,7 +53,8 @@ export function computePodActions(pod: Pod, rt: PodRuntime, probes: ProbeView, r
 
   if (!current || current.state !== 'ready') {
     const running = rt.containers.filter((c) => c.state === 'running');
-    if (current && policy === 'Never' && rt.containers.length > 0) {
+    // (A sandbox whose start failed holds containers that never ran: that pod may still get its first run.)
+    if (current && policy === 'Never' && rt.containers.some((c) => c.state !== 'created')) {
       // A pod that never restarts gets no second sandbox: stop what is left; its phase follows from the exits.
       actions.kill = running.map((container) => ({ container, message: `Pod sandbox of ${container.name} is gone, stopping it` }));
       return actions;
