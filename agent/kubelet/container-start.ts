@@ -66,7 +66,7 @@ export class ContainerStarter {
     const { state } = ctx;
     const c = action.container;
     try {
-      await this.crashLoopGate(state, action);
+      this.crashLoopGate(state, action);
       await this.ensureImage(ctx, c, action.init);
       const env = this.configure(() => containerEnv(state.pod ?? failNoPod(), c, ctx.config, ctx.env));
       const spec = this.configure(() =>
@@ -100,11 +100,10 @@ export class ContainerStarter {
     this.deps.crashBackoff.forgetPrefix(`${uid}/`);
   }
 
-  private async crashLoopGate(state: PodState, action: StartAction): Promise<void> {
-    const listed = action.restartOf;
-    if (!listed) return;
-    // Listings give times to the second; the back-off counts from the exact finish, so ask for it.
-    const prev = await this.deps.runtime.containerStatus(listed.id).catch(() => listed);
+  /** `restartOf` carries the exact finish time (the syncer inspects exited containers once). */
+  private crashLoopGate(state: PodState, action: StartAction): void {
+    const prev = action.restartOf;
+    if (!prev) return;
     const key = `${state.uid}/${action.container.name}`;
     const finished = (prev.finishedAt ?? prev.startedAt ?? prev.createdAt).getTime();
     const wait = this.deps.crashBackoff.remaining(key, finished);

@@ -60,6 +60,15 @@ describe('Kubelet restarts', () => {
     expect(status).toMatchObject({ restartCount: 1, state: { running: expect.any(Object) }, lastState: { terminated: { exitCode: 137 } } });
   });
 
+  it('reports an OOM kill as OOMKilled', async () => {
+    h = await new Harness().start();
+    await h.apply(desired(1, [makePod('hungry', { restartPolicy: 'Never' })]));
+    const [c] = await h.runtime.listContainers(uidOf('hungry'));
+    h.runtime.crash(c?.id ?? '', 137, 'OOMKilled');
+    await h.settle();
+    expect(h.status('hungry')).toMatchObject({ phase: 'Failed', containerStatuses: [{ state: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }] });
+  });
+
   it('makes a new sandbox when the old one dies, and restarts the containers in it', async () => {
     h = await new Harness().start();
     await h.apply(desired(1, [makePod('phoenix')]));

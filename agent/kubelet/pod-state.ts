@@ -2,6 +2,7 @@
 // (restart counts, what runs) is read back from the runtime's labels instead.
 
 import type { Pod } from '../../shared/api/core';
+import type { ContainerStatus } from '../runtime/types';
 import type { PodRef, SourceName } from './api';
 import { emptyRuntime, type PodRuntime } from './pod-runtime';
 import type { Waiting } from './pod-status';
@@ -31,10 +32,12 @@ export interface PodState {
   runtime: PodRuntime;
   /** Highest attempt created per container name: a floor for restart counts. */
   attempts: Map<string, number>;
+  /** Exited containers as inspected once (exact times, OOMKilled), by container id. */
+  exits: Map<string, ContainerStatus>;
 }
 
 export function newPodState(ref: PodRef, source: SourceName): PodState {
-  return { uid: ref.uid, ref, source, waiting: new Map(), runtime: emptyRuntime(), attempts: new Map() };
+  return { uid: ref.uid, ref, source, waiting: new Map(), runtime: emptyRuntime(), attempts: new Map(), exits: new Map() };
 }
 
 export function refOf(pod: Pod): PodRef {

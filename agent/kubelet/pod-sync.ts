@@ -174,8 +174,21 @@ export class PodSyncer {
     }
   }
 
+  /**
+   * What the runtime holds for the pod. Listings give times to the second and no OOM kills, so each container
+   * that exited is inspected once (exits are rare) for its exact finish time (back-off counts from it) and reason.
+   */
   private async snapshot(state: PodState): Promise<PodRuntime> {
-    const rt = await this.deps.runtime.snapshot({ labels: { [LABEL_POD_UID]: state.uid, [LABEL_NODE]: this.deps.nodeName } });
+    const { runtime } = this.deps;
+    const rt = await runtime.snapshot({ labels: { [LABEL_POD_UID]: state.uid, [LABEL_NODE]: this.deps.nodeName } });
+    const exited = new Set(rt.containers.filter((c) => c.state === 'exited').map((c) => c.id));
+    for (const id of state.exits.keys()) if (!exited.has(id)) state.exits.delete(id);
+    await Promise.all(
+      rt.containers.filter((c) => exited.has(c.id) && !state.exits.has(c.id)).map(async (c) => {
+        state.exits.set(c.id, await runtime.containerStatus(c.id).catch(() => c));
+      }),
+    );
+    rt.containers = rt.containers.map((c) => state.exits.get(c.id) ?? c);
     state.runtime = rt;
     return rt;
   }

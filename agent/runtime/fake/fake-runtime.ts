@@ -169,10 +169,13 @@ export class FakeRuntime implements Runtime {
     this.terminate(id, false);
   }
 
-  /** Test hook: the container's process ends by itself (a crash, or a kill behind the kubelet's back). */
-  crash(id: string, exitCode = 137): void {
+  /** Test hook: the container's process ends by itself (a crash, a kill behind the kubelet's back, an OOM kill). */
+  crash(id: string, exitCode = 137, reason?: 'OOMKilled'): void {
     const c = this.container(id);
-    if (c.status.state === 'running') this.exit(c, exitCode);
+    if (c.status.state !== 'running') return;
+    if (reason) this.emit({ type: 'ContainerOOM', id, sandboxId: c.status.sandboxId, labels: c.status.labels, time: this.now() });
+    this.exit(c, exitCode);
+    if (reason) c.status.reason = reason;
   }
 
   async removeContainer(id: string): Promise<void> {
