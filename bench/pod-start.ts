@@ -3,7 +3,7 @@
 // 10 pods at once, alternating the two so both see the same machine. Latency of a pod = the latest
 // StartedAt (Podman's own clock) of its containers minus the moment the desired state was handed over.
 // Goal (issue 3): ratio ≤ 1.25 (p50 and p99), p99 ≤ 1.5 s.
-// Usage: node -r ./test/setup/swc-register.js bench/pod-start.ts [singleRuns=10] [batchRuns=3]
+// Usage: node -r ./test/setup/swc-register.js bench/pod-start.ts [singleRuns=20] [batchRuns=3]
 
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +32,9 @@ async function startedAt(runtime: PodmanRuntime, podIds: string[]): Promise<numb
   );
 }
 
+/** Podman finishes tearing a pod down (conmon, network namespace) after the API call returns: let it, before the next round. */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 500));
+
 async function kubeletRound(kubelet: Kubelet, runtime: PodmanRuntime, image: string, count: number, version: number): Promise<{ latencies: number[]; statusMs: number }> {
   const pods = Array.from({ length: count }, (_, i) => benchPod(`k-${run}-${version}-${i}`, image, `${run}-${version}-${i}`) as unknown as Pod);
   const uids = new Set(pods.map((p) => p.metadata.uid ?? ''));
@@ -53,6 +56,7 @@ async function kubeletRound(kubelet: Kubelet, runtime: PodmanRuntime, image: str
   await kubelet.setDesiredState('server', { version: version + 1, pods: [], configMaps: [], secrets: [] });
   await removeNode(runtime, node);
   await kubelet.idle();
+  await settle();
   return { latencies, statusMs: statusAt - t0 };
 }
 
@@ -70,6 +74,7 @@ async function playRound(runtime: PodmanRuntime, image: string, count: number, r
   if (ids.length !== count) throw new Error(`kube play made ${ids.length} pods, not ${count}: ${body}`);
   const latencies = (await startedAt(runtime, ids)).map((t) => t - t0);
   await removePods(runtime, names);
+  await settle();
   return latencies;
 }
 
@@ -85,7 +90,7 @@ function report(label: string, kubelet: number[], play: number[], status?: numbe
 }
 
 async function main(): Promise<void> {
-  const singleRuns = Number(process.argv[2] ?? 10);
+  const singleRuns = Number(process.argv[2] ?? 20);
   const batchRuns = Number(process.argv[3] ?? 3);
   const podman = benchPodman();
   const runtime = new PodmanRuntime({ socketPath: podman.socket });
