@@ -152,7 +152,12 @@ export class SchedulingQueue {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  /** Counts per place, for tests and metrics. */
+  /** Pods ready to be popped. O(1). */
+  get activeLength(): number {
+    return this.activeCount;
+  }
+
+  /** Counts per place, for tests and metrics. O(n). */
   stats(): Record<Place, number> {
     const out: Record<Place, number> = { active: 0, backoff: 0, unschedulable: 0, inFlight: 0 };
     for (const e of this.entries.values()) out[e.place]++;
