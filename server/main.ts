@@ -1,6 +1,6 @@
 // `flotilla server`: opens the store, makes sure the PKI and the admin kubeconfig exist, serves the
-// Kubernetes API over HTTPS (and plain HTTP on loopback when asked), runs the controllers, and
-// shuts all of it down cleanly on SIGINT/SIGTERM.
+// Kubernetes API over HTTPS (and plain HTTP on loopback when asked), runs the controllers and the
+// scheduler, and shuts all of it down cleanly on SIGINT/SIGTERM.
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -14,8 +14,11 @@ import { apiTokenResource } from './auth/resource';
 import { Controller } from './controllers/controller';
 import { ensureSystemNamespaces, NamespaceReconciler } from './controllers/namespace';
 import { ServiceAccountReconciler } from './controllers/serviceaccount';
+import { EventRecorder } from './events/recorder';
+import { InformerFactory } from './informer/informer';
 import { createLogger, type Logger } from './log';
 import { ensurePki } from './pki/pki';
+import { Scheduler } from './scheduler/scheduler';
 import { openStore } from './store';
 import type { Store } from './store/types';
 
@@ -101,6 +104,10 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
     new Controller(new ServiceAccountReconciler(store), { store, logger: log }),
   ];
   for (const c of controllers) await c.start();
+  const informers = new InformerFactory(store);
+  const schedulerEvents = new EventRecorder(store, { component: 'default-scheduler', onError: (err) => log.warn({ err }, 'scheduler: event not recorded') });
+  const scheduler = new Scheduler({ store, informers, events: schedulerEvents, logger: log });
+  await scheduler.start();
   log.info({ port: boundPort, insecurePort: boundInsecure, dataDir, durable: options.durable ?? false }, 'flotilla server ready');
 
   let closing: Promise<void> | undefined;
@@ -111,6 +118,8 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
       const done = Promise.all(servers.map(closed));
       for (const s of servers) s.closeAllConnections();
       await done;
+      await scheduler.stop();
+      informers.stop();
       for (const c of controllers) await c.stop();
       await store.close();
       log.info('flotilla server stopped');
