@@ -14,6 +14,7 @@ import { apiTokenResource } from './auth/resource';
 import { Controller } from './controllers/controller';
 import { ensureSystemNamespaces, NamespaceReconciler } from './controllers/namespace';
 import { ServiceAccountReconciler } from './controllers/serviceaccount';
+import { QueuedEventSink } from './events/queued-sink';
 import { EventRecorder } from './events/recorder';
 import { InformerFactory } from './informer/informer';
 import { createLogger, type Logger } from './log';
@@ -105,7 +106,7 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
   ];
   for (const c of controllers) await c.start();
   const informers = new InformerFactory(store);
-  const schedulerEvents = new EventRecorder(store, { component: 'default-scheduler', onError: (err) => log.warn({ err }, 'scheduler: event not recorded') });
+  const schedulerEvents = new QueuedEventSink(new EventRecorder(store, { component: 'default-scheduler' }), { onError: (err) => log.warn({ err }, 'scheduler: event not recorded') });
   const scheduler = new Scheduler({ store, informers, events: schedulerEvents, logger: log });
   await scheduler.start();
   log.info({ port: boundPort, insecurePort: boundInsecure, dataDir, durable: options.durable ?? false }, 'flotilla server ready');

@@ -27,7 +27,7 @@ function assignedPodInfo(pod: Cached<Pod>): PodInfo {
   try {
     return podInfoOf(pod);
   } catch {
-    return { key: keyOf(pod), pod, requests: emptyResource(), nonZeroCpu: 0, nonZeroMemory: 0, controllerUid: undefined };
+    return { key: keyOf(pod), pod, requests: emptyResource(), nonZeroCpu: 0, nonZeroMemory: 0, controllerUid: undefined, controllerKind: undefined };
   }
 }
 

@@ -40,14 +40,34 @@ describe('SchedulerCache', () => {
     cache.setNode(makeNode('pi-1'));
     cache.addOrUpdatePod(bound('a', 'pi-1', { owner: 'rs' }));
     cache.addOrUpdatePod(bound('b', 'pi-1', { owner: 'rs' }));
-    expect(cache.controllerPodCounts('uid-rs')?.get('pi-1')).toBe(2);
+    const pi1 = cache.get('pi-1');
+    if (!pi1) throw new Error('pi-1 missing');
+    expect(cache.controllerCounts('uid-rs')?.onNode(pi1)).toBe(2);
     const terminating = makePod('b', { owner: 'rs', spec: { nodeName: 'pi-1' } });
     terminating.metadata.deletionTimestamp = '2024-01-01T00:00:00Z';
     cache.addOrUpdatePod(podInfo(terminating));
-    expect(cache.controllerPodCounts('uid-rs')?.get('pi-1')).toBe(1);
+    expect(cache.controllerCounts('uid-rs')?.onNode(pi1)).toBe(1);
     cache.removePod('default/a');
     cache.removePod('default/b');
-    expect(cache.controllerPodCounts('uid-rs')).toBeUndefined();
+    expect(cache.controllerCounts('uid-rs')).toBeUndefined();
+  });
+
+  test('controller counts per zone follow pods and a node moving zones', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(makeNode('pi-1', { labels: { 'topology.kubernetes.io/zone': 'shed' } }));
+    cache.setNode(makeNode('pi-2'));
+    cache.addOrUpdatePod(bound('a', 'pi-1', { owner: 'rs' }));
+    cache.addOrUpdatePod(bound('b', 'pi-1', { owner: 'rs' }));
+    cache.addOrUpdatePod(bound('c', 'pi-2', { owner: 'rs' }));
+    const zoneOf = (node: string): number => cache.get(node)?.zoneId ?? -1;
+    const counts = () => cache.controllerCounts('uid-rs');
+    expect(zoneOf('pi-2')).toBe(0);
+    expect([counts()?.inZone(zoneOf('pi-1')), counts()?.inZone(0)]).toEqual([2, 1]);
+    cache.setNode(makeNode('pi-1', { labels: { 'topology.kubernetes.io/zone': 'field' } }));
+    const shed = 1;
+    expect([counts()?.inZone(zoneOf('pi-1')), counts()?.inZone(shed), counts()?.inZone(0)]).toEqual([2, 0, 1]);
+    cache.removePod('default/c');
+    expect([counts()?.inZone(zoneOf('pi-1')), counts()?.inZone(0)]).toEqual([2, 0]);
   });
 
   test('image counts follow node updates and removal', () => {

@@ -4,6 +4,7 @@
 
 import type { Node } from '../../../shared/api/core';
 import type { Cached } from '../../informer/informer';
+import { ControllerCounts } from '../framework/controller-counts';
 import type { Snapshot } from '../framework/interface';
 import { NodeInfo } from '../framework/node-info';
 import type { PodInfo } from '../framework/pod-info';
@@ -19,8 +20,11 @@ export class SchedulerCache implements Snapshot {
   private readonly assumed = new Set<string>();
   /** normalized image → number of nodes holding it. */
   private readonly images = new Map<string, number>();
-  /** controller uid → node name → its non-terminating pods there. */
-  private readonly controllers = new Map<string, Map<string, number>>();
+  private readonly controllers = new Map<string, ControllerCounts>();
+  /** zone label value → id (0 is "no zone label"). */
+  private readonly zoneIds = new Map<string, number>();
+  private readonly freeIndexes: number[] = [];
+  private nextIndex = 0;
 
   /**
    * Nodes with a Node object, zones interleaved (a, b, c, a, b, c…) like kube-scheduler's node
@@ -31,6 +35,10 @@ export class SchedulerCache implements Snapshot {
     return this.ordered;
   }
 
+  get zoneCount(): number {
+    return this.zoneIds.size + 1;
+  }
+
   get(name: string): NodeInfo | undefined {
     return this.infos.get(name);
   }
@@ -39,21 +47,25 @@ export class SchedulerCache implements Snapshot {
     return this.images.get(image) ?? 0;
   }
 
-  controllerPodCounts(uid: string): ReadonlyMap<string, number> | undefined {
+  controllerCounts(uid: string): Readonly<ControllerCounts> | undefined {
     return this.controllers.get(uid);
   }
 
   /** Adds or replaces a Node. */
   setNode(node: Cached<Node>): void {
-    const name = node.metadata.name ?? '';
-    let info = this.infos.get(name);
-    if (!info) this.infos.set(name, (info = new NodeInfo(name)));
+    const info = this.infoFor(node.metadata.name ?? '');
     const hadNode = info.node !== undefined;
-    const oldZone = info.labels[LABEL_ZONE];
+    const oldZone = info.zoneId;
     this.countImages(info, -1);
     info.setNode(node);
     this.countImages(info, 1);
-    if (!hadNode || oldZone !== info.labels[LABEL_ZONE]) this.orderDirty = true;
+    const zone = this.zoneIdOf(info.labels[LABEL_ZONE]);
+    if (zone !== oldZone) {
+      for (const pod of info.pods.values()) this.countController(pod, info, -1);
+      info.zoneId = zone;
+      for (const pod of info.pods.values()) this.countController(pod, info, 1);
+    }
+    if (!hadNode || zone !== oldZone) this.orderDirty = true;
   }
 
   removeNode(name: string): void {
@@ -62,7 +74,7 @@ export class SchedulerCache implements Snapshot {
     this.countImages(info, -1);
     info.setNode(undefined);
     // Pods still bound there keep their NodeInfo until they go; the node is no longer a candidate.
-    if (info.pods.size === 0) this.infos.delete(name);
+    if (info.pods.size === 0) this.dropInfo(info);
     this.orderDirty = true;
   }
 
@@ -95,33 +107,53 @@ export class SchedulerCache implements Snapshot {
     this.podNode.delete(key);
     this.assumed.delete(key);
     const info = this.infos.get(nodeName);
-    const removed = info?.removePod(key);
-    if (removed) this.countController(removed, nodeName, -1);
-    if (info && !info.node && info.pods.size === 0) this.infos.delete(nodeName);
+    if (!info) return;
+    const removed = info.removePod(key);
+    if (removed) this.countController(removed, info, -1);
+    if (!info.node && info.pods.size === 0) this.dropInfo(info);
   }
 
   hasPod(key: string): boolean {
     return this.podNode.has(key);
   }
 
-  private placePod(pod: PodInfo, nodeName: string): void {
-    this.removePod(pod.key);
-    let info = this.infos.get(nodeName);
-    if (!info) this.infos.set(nodeName, (info = new NodeInfo(nodeName)));
-    info.addPod(pod);
-    this.podNode.set(pod.key, nodeName);
-    this.countController(pod, nodeName, 1);
+  private infoFor(name: string): NodeInfo {
+    let info = this.infos.get(name);
+    if (!info) {
+      info = new NodeInfo(name);
+      info.index = this.freeIndexes.pop() ?? this.nextIndex++;
+      this.infos.set(name, info);
+    }
+    return info;
   }
 
-  private countController(pod: PodInfo, nodeName: string, delta: 1 | -1): void {
+  private dropInfo(info: NodeInfo): void {
+    this.infos.delete(info.name);
+    this.freeIndexes.push(info.index);
+  }
+
+  private zoneIdOf(value: string | undefined): number {
+    if (value === undefined) return 0;
+    let id = this.zoneIds.get(value);
+    if (id === undefined) this.zoneIds.set(value, (id = this.zoneIds.size + 1));
+    return id;
+  }
+
+  private placePod(pod: PodInfo, nodeName: string): void {
+    this.removePod(pod.key);
+    const info = this.infoFor(nodeName);
+    info.addPod(pod);
+    this.podNode.set(pod.key, nodeName);
+    this.countController(pod, info, 1);
+  }
+
+  private countController(pod: PodInfo, info: NodeInfo, delta: 1 | -1): void {
     const uid = pod.controllerUid;
     if (!uid || pod.pod.metadata.deletionTimestamp) return;
-    let perNode = this.controllers.get(uid);
-    if (!perNode) this.controllers.set(uid, (perNode = new Map()));
-    const n = (perNode.get(nodeName) ?? 0) + delta;
-    if (n > 0) perNode.set(nodeName, n);
-    else perNode.delete(nodeName);
-    if (perNode.size === 0) this.controllers.delete(uid);
+    let counts = this.controllers.get(uid);
+    if (!counts) this.controllers.set(uid, (counts = new ControllerCounts()));
+    counts.add(info, delta);
+    if (counts.total <= 0) this.controllers.delete(uid);
   }
 
   private countImages(info: NodeInfo, delta: 1 | -1): void {
@@ -134,15 +166,14 @@ export class SchedulerCache implements Snapshot {
   }
 
   private reorder(): void {
-    const zones = new Map<string, NodeInfo[]>();
+    const zones = new Map<number, NodeInfo[]>();
     for (const info of this.infos.values()) {
       if (!info.node) continue;
-      const zone = info.labels[LABEL_ZONE] ?? '';
-      let list = zones.get(zone);
-      if (!list) zones.set(zone, (list = []));
+      let list = zones.get(info.zoneId);
+      if (!list) zones.set(info.zoneId, (list = []));
       list.push(info);
     }
-    const lists = [...zones.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, l]) => l);
+    const lists = [...zones.values()];
     const longest = Math.max(0, ...lists.map((l) => l.length));
     const ordered: NodeInfo[] = [];
     for (let i = 0; i < longest; i++) for (const l of lists) if (i < l.length) ordered.push(l[i] as NodeInfo);

@@ -3,6 +3,7 @@
 
 import type { Container, Node, NodeCondition, Pod, PodSpec, Taint } from '../../../shared/api/core';
 import type { Labels, OwnerReference } from '../../../shared/api/types';
+import { ControllerCounts } from '../framework/controller-counts';
 import type { Snapshot } from '../framework/interface';
 import { NodeInfo, normalizeImageName } from '../framework/node-info';
 import { podInfoOf, type PodInfo } from '../framework/pod-info';
@@ -84,17 +85,25 @@ export function podInfo(pod: Pod): PodInfo {
   return podInfoOf(pod);
 }
 
-/** A Snapshot over fixed NodeInfos (no incremental updates). */
+/** A Snapshot over fixed NodeInfos (no incremental updates); numbers their indexes and zones. */
 export function fakeSnapshot(nodes: NodeInfo[]): Snapshot {
   const byName = new Map(nodes.map((n) => [n.name, n]));
+  const zones = new Map<string, number>();
+  nodes.forEach((n, i) => {
+    n.index = i;
+    const zone = n.labels['topology.kubernetes.io/zone'];
+    if (zone !== undefined && !zones.has(zone)) zones.set(zone, zones.size + 1);
+    n.zoneId = zone === undefined ? 0 : (zones.get(zone) ?? 0);
+  });
   return {
     nodes,
+    zoneCount: zones.size + 1,
     get: (name) => byName.get(name),
     imageNodeCount: (image) => nodes.filter((n) => n.imageSizes.has(normalizeImageName(image))).length,
-    controllerPodCounts(uid) {
-      const counts = new Map<string, number>();
-      for (const n of nodes) for (const p of n.pods.values()) if (p.controllerUid === uid) counts.set(n.name, (counts.get(n.name) ?? 0) + 1);
-      return counts.size ? counts : undefined;
+    controllerCounts(uid) {
+      const counts = new ControllerCounts();
+      for (const n of nodes) for (const p of n.pods.values()) if (p.controllerUid === uid && !p.pod.metadata.deletionTimestamp) counts.add(n, 1);
+      return counts.total > 0 ? counts : undefined;
     },
   };
 }

@@ -3,6 +3,7 @@
 // `satisfies` at its definition. All of them run synchronously inside one scheduling cycle, on the
 // scheduler cache as it is at that moment (assumed pods included); none may do I/O.
 
+import type { ControllerCounts } from './controller-counts';
 import type { CycleState } from './cycle-state';
 import type { NodeInfo } from './node-info';
 import type { PodInfo } from './pod-info';
@@ -18,8 +19,10 @@ export interface Snapshot {
   get(name: string): NodeInfo | undefined;
   /** How many nodes report holding `image` (normalized name). */
   imageNodeCount(image: string): number;
-  /** Pods of the controller with this uid, counted per node name; undefined when it has none. */
-  controllerPodCounts(uid: string): ReadonlyMap<string, number> | undefined;
+  /** Non-terminating pods of the controller with this uid per node and per zone; undefined when none. */
+  controllerCounts(uid: string): Readonly<ControllerCounts> | undefined;
+  /** Zone ids handed out so far: every NodeInfo.zoneId is below this. */
+  readonly zoneCount: number;
 }
 
 export interface Plugin {

@@ -35,6 +35,10 @@ export class NodeInfo {
   readonly pods = new Map<string, PodInfo>();
   /** Bumped on every change, for callers that cache per-node results. */
   generation = 0;
+  /** Dense number of this node in its cache, for per-node arrays. */
+  index = 0;
+  /** Interned value of its topology.kubernetes.io/zone label; 0 = none. Set by the cache. */
+  zoneId = 0;
 
   constructor(readonly name: string) {}
 

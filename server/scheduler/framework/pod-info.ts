@@ -14,18 +14,21 @@ export interface PodInfo {
   /** CPU and memory for scoring, defaults filled in for containers without requests. */
   readonly nonZeroCpu: number;
   readonly nonZeroMemory: number;
-  /** uid of the controlling owner (ReplicaSet, DaemonSet, Job…), for default spreading. */
+  /** uid and kind of the controlling owner (ReplicaSet, DaemonSet, Job…), for default spreading. */
   readonly controllerUid: string | undefined;
+  readonly controllerKind: string | undefined;
 }
 
 export function podInfoOf(pod: Cached<Pod>): PodInfo {
   const nonZero = nonZeroRequests(pod.spec);
+  const controller = pod.metadata.ownerReferences?.find((o) => o.controller);
   return {
     key: keyOf(pod),
     pod,
     requests: podRequests(pod.spec),
     nonZeroCpu: nonZero.milliCpu,
     nonZeroMemory: nonZero.memory,
-    controllerUid: pod.metadata.ownerReferences?.find((o) => o.controller)?.uid,
+    controllerUid: controller?.uid,
+    controllerKind: controller?.kind,
   };
 }

@@ -36,14 +36,33 @@ function ceilDiv(num: bigint, den: bigint): number {
   return Number(num % den > 0n ? q + 1n : q);
 }
 
+// Manifests repeat the same few strings ("100m", "64Mi"): remember them (bounded).
+const milliMemo = new Map<Quantity, number>();
+const valueMemo = new Map<Quantity, number>();
+const MEMO_LIMIT = 4096;
+
+function memo(cache: Map<Quantity, number>, q: Quantity, compute: () => number): number {
+  let v = cache.get(q);
+  if (v === undefined) {
+    v = compute();
+    if (cache.size >= MEMO_LIMIT) cache.clear();
+    cache.set(q, v);
+  }
+  return v;
+}
+
 /** The quantity in thousandths, rounded up (Quantity.MilliValue): "500m" → 500, "1.5" → 1500. */
 export function quantityMilli(q: Quantity): number {
-  const { num, den } = parse(q);
-  return ceilDiv(num * 1000n, den);
+  return memo(milliMemo, q, () => {
+    const { num, den } = parse(q);
+    return ceilDiv(num * 1000n, den);
+  });
 }
 
 /** The quantity in whole units, rounded up (Quantity.Value): "128Mi" → 134217728, "100m" → 1. */
 export function quantityValue(q: Quantity): number {
-  const { num, den } = parse(q);
-  return ceilDiv(num, den);
+  return memo(valueMemo, q, () => {
+    const { num, den } = parse(q);
+    return ceilDiv(num, den);
+  });
 }

@@ -67,6 +67,8 @@ export class Framework {
   readonly plugins: readonly Plugin[];
   private readonly random: () => number;
   private nextStartIndex = 0;
+  private readonly totals: number[] = [];
+  private readonly scores: number[] = [];
 
   constructor(private readonly options: FrameworkOptions) {
     this.random = options.random ?? Math.random;
@@ -141,8 +143,12 @@ export class Framework {
   private pick(state: CycleState, pod: PodInfo, nodes: NodeInfo[], snapshot: Snapshot): NodeInfo {
     const skipped = new Set<string>();
     for (const p of this.preScores) if (p.preScore(state, pod, nodes, snapshot).code === 'Skip') skipped.add(p.name);
-    const totals = new Array<number>(nodes.length).fill(0);
-    const scores = new Array<number>(nodes.length);
+    // Reused between cycles (a cycle never runs inside another): no allocation per pod.
+    const totals = this.totals;
+    const scores = this.scores;
+    totals.length = nodes.length;
+    scores.length = nodes.length;
+    totals.fill(0);
     for (const { plugin, normalizer, weight } of this.scorers) {
       if (skipped.has(plugin.name)) continue;
       for (let i = 0; i < nodes.length; i++) scores[i] = plugin.score(state, pod, nodes[i] as NodeInfo);

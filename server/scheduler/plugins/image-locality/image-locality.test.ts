@@ -29,11 +29,21 @@ describe('ImageLocality', () => {
     expect(scores).toEqual([23, 23, 0, 0]);
   });
 
+  test('skipped when the image is on every node or on none', () => {
+    const image = { names: ['registry.local/app:1'], sizeBytes: 500 * MB };
+    const pod = podInfo(makePod('p', { image: 'registry.local/app:1' }));
+    const everywhere = [nodeInfo(makeNode('a', { images: [image] })), nodeInfo(makeNode('b', { images: [image] }))];
+    const nowhere = [nodeInfo(makeNode('a')), nodeInfo(makeNode('b'))];
+    expect(ImageLocality.preScore(new CycleState(), pod, everywhere, fakeSnapshot(everywhere)).code).toBe('Skip');
+    expect(ImageLocality.preScore(new CycleState(), pod, nowhere, fakeSnapshot(nowhere)).code).toBe('Skip');
+  });
+
   test('an untagged image name means :latest', () => {
-    const nodes = [nodeInfo(makeNode('has', { images: [{ names: ['docker.io/library/nginx:latest'], sizeBytes: 1000 * MB }] }))];
+    const nodes = [nodeInfo(makeNode('has', { images: [{ names: ['docker.io/library/nginx:latest'], sizeBytes: 1000 * MB }] })), nodeInfo(makeNode('lacks'))];
     const pod = podInfo(makePod('p', { image: 'docker.io/library/nginx' }));
     const state = new CycleState();
     ImageLocality.preScore(state, pod, nodes, fakeSnapshot(nodes));
-    expect(ImageLocality.score(state, pod, nodes[0] ?? nodeInfo(makeNode('x')))).toBe(100);
+    // 1000 MiB × 1/2 nodes = 500 MiB → (500 − 23) / (1000 − 23) × 100 = 48
+    expect(ImageLocality.score(state, pod, nodes[0] ?? nodeInfo(makeNode('x')))).toBe(48);
   });
 });

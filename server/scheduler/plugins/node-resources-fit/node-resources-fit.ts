@@ -22,6 +22,16 @@ export const NodeResourcesFit = {
     const req = pod.requests;
     const alloc = node.allocatable;
     const used = node.requested;
+    // The common case in one expression; anything else takes the careful path below.
+    if (
+      req.scalar === undefined &&
+      node.pods.size < alloc.pods &&
+      req.milliCpu <= alloc.milliCpu - used.milliCpu &&
+      req.memory <= alloc.memory - used.memory &&
+      req.ephemeralStorage <= alloc.ephemeralStorage - used.ephemeralStorage
+    ) {
+      return SUCCESS;
+    }
     let reasons: string[] | undefined;
     if (node.pods.size + 1 > alloc.pods) (reasons ??= []).push(TOO_MANY_PODS);
     if (req.milliCpu > 0 && req.milliCpu > alloc.milliCpu - used.milliCpu) (reasons ??= []).push('Insufficient cpu');

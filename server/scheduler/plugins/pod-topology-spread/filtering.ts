@@ -25,7 +25,7 @@ interface FilterState {
 const FILTER_STATE = new StateKey<FilterState>('PodTopologySpread/filter');
 
 export function preFilterSpread(state: CycleState, pod: PodInfo, snapshot: Snapshot): PreFilterResult {
-  const { constraints } = constraintsOf(pod, true);
+  const constraints = constraintsOf(pod, true);
   if (constraints.length === 0) return { status: SKIP };
   const required = requiredNodeMatchers(pod);
   const counts = constraints.map(() => new Map<string, number>());
@@ -34,7 +34,7 @@ export function preFilterSpread(state: CycleState, pod: PodInfo, snapshot: Snaps
     constraints.forEach((c, i) => {
       const domain = node.labels[c.topologyKey] ?? '';
       const byDomain = counts[i] as Map<string, number>;
-      byDomain.set(domain, (byDomain.get(domain) ?? 0) + countOnNode(c, node, snapshot));
+      byDomain.set(domain, (byDomain.get(domain) ?? 0) + countOnNode(c, node));
     });
   }
   const minMatch = constraints.map((c, i) => {

@@ -87,6 +87,18 @@ describe('PodTopologySpread score', () => {
     expect(s).toEqual({ n1: 15, n2: 46, n3: 46, n4: 100 });
   });
 
+  test('system defaults apply to ReplicaSet/StatefulSet pods, not to DaemonSet or Job pods', () => {
+    const owned = (kind: string) => {
+      const p = makePod('incoming', { owner: 'owner' });
+      return { ...p, metadata: { ...p.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind, name: 'owner', uid: 'uid-owner', controller: true }] } };
+    };
+    for (const [kind, skipped] of [['StatefulSet', false], ['DaemonSet', true], ['Job', true]] as const) {
+      const nodes = cluster();
+      const pod = podInfo(owned(kind));
+      expect([kind, PodTopologySpread.preScore(new CycleState(), pod, nodes, fakeSnapshot(nodes)).code]).toEqual([kind, skipped ? 'Skip' : 'Success']);
+    }
+  });
+
   test('system defaults ignore pods of other controllers', () => {
     const s = scoreAll({ owner: 'web-rs' }, cluster({ owner: 'other-rs' })) as Record<string, number>;
     expect(new Set(Object.values(s))).toEqual(new Set([100]));

@@ -28,14 +28,18 @@ describe('TaintToleration score', () => {
     ['fewer intolerable PreferNoSchedule taints score higher', [[], [soft], [soft, { ...soft, key: 'heat' }]], [], [100, 50, 0]],
     ['tolerated soft taints do not count', [[], [soft]], [{ key: 'battery', operator: 'Exists' }], [100, 100]],
     ['a toleration with effect NoSchedule does not tolerate PreferNoSchedule', [[], [soft]], [{ key: 'battery', operator: 'Exists', effect: 'NoSchedule' }], [100, 0]],
-    ['no soft taints anywhere: all equal', [[], [camera]], [], [100, 100]],
   ] as [string, Taint[][], Toleration[], number[]][])('%s', (_name, taintsPerNode, tolerations, want) => {
     const pod = podInfo(makePod('p', { spec: { tolerations } }));
     const nodes = taintsPerNode.map((taints, i) => nodeInfo(makeNode(`n${i}`, { taints })));
     const state = new CycleState();
-    TaintToleration.preScore(state, pod, nodes, fakeSnapshot(nodes));
+    expect(TaintToleration.preScore(state, pod, nodes, fakeSnapshot(nodes)).code).toBe('Success');
     const scores = nodes.map((n) => TaintToleration.score(state, pod, n));
     TaintToleration.normalizeScore(state, pod, scores, nodes);
     expect(scores).toEqual(want);
   });
+});
+
+test('TaintToleration score is skipped when no candidate has a PreferNoSchedule taint', () => {
+  const nodes = [nodeInfo(makeNode('a')), nodeInfo(makeNode('b', { taints: [camera] }))];
+  expect(TaintToleration.preScore(new CycleState(), podInfo(makePod('p')), nodes, fakeSnapshot(nodes)).code).toBe('Skip');
 });

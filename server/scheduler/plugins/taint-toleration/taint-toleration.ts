@@ -5,7 +5,7 @@ import type { Taint, Toleration } from '../../../../shared/api/core';
 import { StateKey } from '../../framework/cycle-state';
 import type { EnqueuePlugin, FilterPlugin, NormalizeScorePlugin, PreScorePlugin, ScorePlugin } from '../../framework/interface';
 import { defaultNormalizeScore } from '../../framework/normalize';
-import { SUCCESS, unresolvable, type Status } from '../../framework/status';
+import { SKIP, SUCCESS, unresolvable, type Status } from '../../framework/status';
 import { tolerates } from '../../framework/taints';
 
 const PREFER_TOLERATIONS = new StateKey<Toleration[]>('TaintToleration/prefer');
@@ -31,7 +31,9 @@ export const TaintToleration = {
     }
     return SUCCESS;
   },
-  preScore(state, pod, _nodes, _snapshot) {
+  preScore(state, pod, nodes, _snapshot) {
+    // Without PreferNoSchedule taints on any candidate every node scores the same: skip.
+    if (!nodes.some((n) => n.taints.length > 0 && n.taints.some((t) => t.effect === 'PreferNoSchedule'))) return SKIP;
     state.write(PREFER_TOLERATIONS, (pod.pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule'));
     return SUCCESS;
   },
