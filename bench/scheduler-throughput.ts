@@ -3,10 +3,12 @@
 // scheduler binds through the pods/binding write, Scheduled events are recorded in the store, and
 // "bound" means the binding came back on a separate store watch. Figures are compared with the
 // issue's goals and with kube-scheduler's CI floor (quoted, not measured: it cannot run here).
-// Run: node -r ./test/setup/swc-register.js bench/scheduler-throughput.ts [--nodes 1000] [--mode store|backlog|stream|core]
+// Run: node -r ./test/setup/swc-register.js bench/scheduler-throughput.ts [--nodes 1000] [--mode store|backlog|stream|core] [--repeat 3]
+// BENCH_PROFILE=<dir> writes a .cpuprofile of each measured phase.
 
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { cpus, loadavg } from 'node:os';
 import type { Node, Pod } from '../shared/api/core';
 import { QueuedEventSink } from '../server/events/queued-sink';
 import { EventRecorder } from '../server/events/recorder';
@@ -75,6 +77,8 @@ interface Run {
   bound: number;
   /** When the last Scheduled event was written (NaN when events are not written). */
   eventsMs: number;
+  /** backlog/core: how long the informers took to list and sync (inside `ms`). */
+  syncMs: number;
 }
 
 /** Resolves with the time the `count`-th pod got bound (spec.nodeName and PodScheduled=True), watched on the store like any client. */
@@ -93,24 +97,27 @@ function watchBindings(store: NedbStore, count: number): { done: Promise<number>
 const createPods = (store: NedbStore): Promise<number> => runConcurrent(PODS, 50, (i) => store.create('pods', pod(i)));
 
 /** Runs one mode's measured phase; returns pods bound (or placed) and when the clock stopped. */
-async function measure(mode: Mode, nodes: number, store: NedbStore, scheduler: Scheduler, start: () => number): Promise<{ bound: number; end: number }> {
+async function measure(mode: Mode, nodes: number, store: NedbStore, scheduler: Scheduler, start: () => number): Promise<{ bound: number; end: number; syncMs: number }> {
   if (mode === 'store') {
     // The ceiling: the same binding writes, 500 in flight, round-robin onto the nodes, no scheduler.
     start();
     await runConcurrent(PODS, 500, (i) => bindPod(store, { namespace: 'default', name: pod(i).metadata.name ?? '' }, { nodeName: node(i % nodes).metadata.name ?? '' }));
-    return { bound: PODS, end: performance.now() };
+    return { bound: PODS, end: performance.now(), syncMs: NaN };
   }
   if (mode === 'core') {
-    start();
+    const t0 = start();
     await scheduler.start();
+    const syncMs = performance.now() - t0;
     await scheduler.whenIdle();
-    return { bound: scheduler.scheduled, end: performance.now() };
+    return { bound: scheduler.scheduled, end: performance.now(), syncMs };
   }
   const watch = watchBindings(store, PODS);
+  let syncMs = NaN;
   try {
     if (mode === 'backlog') {
-      start();
+      const t0 = start();
       await scheduler.start();
+      syncMs = performance.now() - t0;
     } else {
       await scheduler.start();
       start();
@@ -118,7 +125,7 @@ async function measure(mode: Mode, nodes: number, store: NedbStore, scheduler: S
     }
     const timeout = new Promise<number>((r) => setTimeout(() => r(NaN), TIME_LIMIT_MS).unref());
     const end = await Promise.race([watch.done, timeout]);
-    return { bound: watch.bound(), end: Number.isNaN(end) ? performance.now() : end };
+    return { bound: watch.bound(), end: Number.isNaN(end) ? performance.now() : end, syncMs };
   } finally {
     watch.stop();
   }
@@ -138,7 +145,7 @@ async function run(nodes: number, mode: Mode): Promise<Run> {
     await runConcurrent(nodes, 50, (i) => store.create('nodes', node(i)));
     if (mode !== 'stream') await createPods(store);
     let startedAt = 0;
-    const { bound, end } = await measure(mode, nodes, store, scheduler, () => {
+    const { bound, end, syncMs } = await measure(mode, nodes, store, scheduler, () => {
       profile.start();
       return (startedAt = performance.now());
     });
@@ -147,7 +154,7 @@ async function run(nodes: number, mode: Mode): Promise<Run> {
     await scheduler.whenIdle();
     if (mode === 'backlog' || mode === 'stream') await events.whenDrained();
     const eventsMs = mode === 'backlog' || mode === 'stream' ? performance.now() - startedAt : NaN;
-    return { nodes, mode, podsPerSecond: (bound / ms) * 1000, ms, bound, eventsMs };
+    return { nodes, mode, podsPerSecond: (bound / ms) * 1000, ms, bound, eventsMs, syncMs };
   } finally {
     await scheduler.stop();
     informers.stop();
@@ -173,33 +180,42 @@ function profiler(label: string): { start: () => void; stop: () => Promise<void>
   };
 }
 
-function core(mode: Mode): boolean {
-  return mode === 'core';
-}
-
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+function report(runs: Run[]): string {
+  const sorted = [...runs].sort((a, b) => a.podsPerSecond - b.podsPerSecond);
+  const r = sorted[Math.floor(sorted.length / 2)] as Run;
+  const range = runs.length > 1 ? ` [${fmt(sorted[0]?.podsPerSecond ?? 0)}–${fmt(sorted.at(-1)?.podsPerSecond ?? 0)} over ${runs.length} runs]` : '';
+  const goal = GOALS[r.nodes];
+  const goalText = goal ? `  goal ≥ ${fmt(goal)}/s: ratio ${fmt(r.podsPerSecond / goal, 2)}` : '';
+  const peer = r.nodes === KUBE_SCHEDULER_CI_FLOOR.nodes ? `  vs kube-scheduler CI floor ${KUBE_SCHEDULER_CI_FLOOR.podsPerSecond}/s (quoted): ratio ${fmt(r.podsPerSecond / KUBE_SCHEDULER_CI_FLOOR.podsPerSecond, 2)}` : '';
+  const sync = Number.isNaN(r.syncMs) ? '' : `; informer sync ${fmt(r.syncMs / 1000, 2)} s`;
+  const events = Number.isNaN(r.eventsMs) ? '' : `; Scheduled events all written at ${fmt(r.eventsMs / 1000, 2)} s`;
+  const verb = r.mode === 'core' ? 'placed' : 'bound';
+  return `${fmt(r.nodes).padStart(5)} nodes ${r.mode.padEnd(7)} ${fmt(r.podsPerSecond).padStart(6)} pods/s${range}  (${fmt(r.bound)} ${verb} in ${fmt(r.ms / 1000, 2)} s${sync}${events})${goalText}${peer}`;
+}
+
 async function main(): Promise<void> {
   const sizes = arg('nodes') ? [Number(arg('nodes'))] : [1000, 5000];
   const modes = (arg('mode') ? [arg('mode')] : ['store', 'backlog', 'stream', 'core']) as Mode[];
-  console.log(`scheduler throughput — ${fmt(PODS)} pods, NeDB store, node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
+  const repeat = Math.max(1, Math.min(5, Number(arg('repeat') ?? 1)));
+  console.log(`scheduler throughput — ${fmt(PODS)} pods, NeDB store, node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('store:   the binding writes alone, no scheduler (the ceiling the store sets for backlog)');
   console.log('backlog: pods already pending when the scheduler starts (clock from start, informer sync included)');
   console.log('stream:  scheduler running, pods created by 50 concurrent writers (clock from the first create)');
   console.log('core:    as backlog with binding stubbed out: the scheduler alone, without the store writes');
+  if (repeat > 1) console.log(`each figure is the median of ${repeat} runs`);
   for (const nodes of sizes) {
     for (const mode of modes) {
-      const r = await run(nodes, mode);
-      const goal = GOALS[nodes];
-      const goalText = goal ? `  goal ≥ ${fmt(goal)}/s: ratio ${fmt(r.podsPerSecond / goal, 2)}` : '';
-      const peer = nodes === KUBE_SCHEDULER_CI_FLOOR.nodes ? `  vs kube-scheduler CI floor ${KUBE_SCHEDULER_CI_FLOOR.podsPerSecond}/s (quoted): ratio ${fmt(r.podsPerSecond / KUBE_SCHEDULER_CI_FLOOR.podsPerSecond, 2)}` : '';
-      const events = Number.isNaN(r.eventsMs) ? '' : `; Scheduled events all written at ${fmt(r.eventsMs / 1000, 2)} s`;
-      console.log(`${fmt(nodes).padStart(5)} nodes ${mode.padEnd(7)} ${fmt(r.podsPerSecond).padStart(6)} pods/s  (${fmt(r.bound)} ${core(r.mode) ? 'placed' : 'bound'} in ${fmt(r.ms / 1000, 2)} s${events})${goalText}${peer}`);
+      const runs: Run[] = [];
+      for (let i = 0; i < repeat; i++) runs.push(await run(nodes, mode));
+      console.log(report(runs));
     }
   }
+  console.log(`load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 
 main().catch((err: unknown) => {

@@ -15,7 +15,7 @@ export interface EventWriter {
 }
 
 export interface QueuedEventSinkOptions {
-  /** Writes in flight at once. Default 4. */
+  /** Writes in flight at once. Default 1 (client-go writes events one at a time). */
   concurrency?: number;
   /** Events waiting beyond this are dropped. Default 10,000. */
   maxQueued?: number;
@@ -36,7 +36,7 @@ export class QueuedEventSink implements EventSink {
     private readonly writer: EventWriter,
     private readonly options: QueuedEventSinkOptions = {},
   ) {
-    this.concurrency = options.concurrency ?? 4;
+    this.concurrency = options.concurrency ?? 1;
     this.maxQueued = options.maxQueued ?? 10_000;
   }
 
