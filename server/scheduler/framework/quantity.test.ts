@@ -23,6 +23,10 @@ describe('quantities', () => {
   });
 
   test.each(['', 'abc', '1.2.3', '5Xi', '--1', 'Mi'])('rejects %p', (q) => {
-    expect(() => quantityMilli(q)).toThrow(/quantities must match/);
+    expect(() => quantityMilli(q)).toThrow(/Invalid value/);
+  });
+
+  test('a repeated string gives the same answer (memoized)', () => {
+    expect([quantityValue('64Mi'), quantityValue('64Mi'), quantityMilli('64Mi')]).toEqual([64 * 2 ** 20, 64 * 2 ** 20, 64 * 2 ** 20 * 1000]);
   });
 });

@@ -1,7 +1,8 @@
 // The explicit spread constraints of a pod (spec.topologySpreadConstraints) compiled for counting,
 // and how pods are counted for them.
 
-import { compileLabelSelector, type LabelMatcher } from '../../framework/labels';
+import { labelSelectorAsSelector } from '../../../../shared/api/selectors';
+import type { Labels } from '../../../../shared/api/types';
 import type { NodeInfo } from '../../framework/node-info';
 import type { PodInfo } from '../../framework/pod-info';
 
@@ -13,7 +14,7 @@ export interface Constraint {
   topologyKey: string;
   minDomains: number;
   /** Pods in `namespace` whose labels match count. */
-  selector: LabelMatcher;
+  selector: (labels: Readonly<Labels> | undefined) => boolean;
   namespace: string;
   /** Does the incoming pod itself match (it adds 1 to the domain it lands in)? */
   selfMatch: boolean;
@@ -28,7 +29,8 @@ export function constraintsOf(pod: PodInfo, hard: boolean): Constraint[] {
   return explicit
     .filter((c) => c.whenUnsatisfiable === wanted)
     .map((c) => {
-      const selector = compileLabelSelector(c.labelSelector);
+      const compiled = labelSelectorAsSelector(c.labelSelector);
+      const selector = (labels: Readonly<Labels> | undefined): boolean => compiled.matches(labels ?? {});
       return { maxSkew: c.maxSkew, topologyKey: c.topologyKey, minDomains: c.minDomains ?? 1, selector, namespace, selfMatch: selector(pod.pod.metadata.labels) };
     });
 }
