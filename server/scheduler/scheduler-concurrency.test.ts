@@ -1,3 +1,5 @@
+// The scheduler under concurrency: out-of-order binds never over-commit a node; two schedulers never bind a pod twice.
+
 import type { Pod } from '../../shared/api/core';
 import { FakeEventSink } from '../events/fake/fake-sink';
 import { InformerFactory } from '../informer/informer';

@@ -1,3 +1,5 @@
+// The scheduler over a MemoryStore and informers: placement, capacity, spreading, events, conditions and retries.
+
 import type { Pod } from '../../shared/api/core';
 import { FlotillaError } from '../../shared/errors';
 import { bindPod } from '../api/binding';

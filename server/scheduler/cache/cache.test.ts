@@ -1,3 +1,5 @@
+// The scheduler cache: assumed pods, confirmation by the informer, controller/zone/image counts, node order.
+
 import { makeNode, makePod, podInfo } from '../fake/builders';
 import { SchedulerCache } from './cache';
 

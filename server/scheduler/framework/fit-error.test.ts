@@ -1,3 +1,5 @@
+// The FailedScheduling message in kube-scheduler's exact wording and order.
+
 import { fitErrorMessage } from './fit-error';
 
 describe('fitErrorMessage', () => {

@@ -1,3 +1,5 @@
+// Quantities as the scheduler compares them: millis and whole units, rounded up.
+
 import { quantityMilli, quantityValue } from './quantity';
 
 describe('quantities', () => {

@@ -1,3 +1,5 @@
+// A pod's effective request (init containers, sidecars, overhead) and the scoring defaults.
+
 import type { Container, PodSpec } from '../../../shared/api/core';
 import { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, nonZeroRequests, podRequests, resourceFromList } from './resources';
 

@@ -1,3 +1,5 @@
+// Toleration matching, case by case.
+
 import type { Taint, Toleration } from '../../../shared/api/core';
 import { toleratesTaint } from './taints';
 

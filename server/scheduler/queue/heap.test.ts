@@ -1,3 +1,5 @@
+// The binary heap under the scheduling queue.
+
 import { Heap } from './heap';
 
 test('Heap pops in comparator order', () => {

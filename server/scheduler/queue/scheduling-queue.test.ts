@@ -1,3 +1,5 @@
+// The scheduling queue: priority order, parking, events, backoff and the 5-minute flush (FakeClock).
+
 import { FakeClock } from '../../../shared/clock';
 import type { ClusterEvent } from '../framework/interface';
 import { SchedulingQueue } from './scheduling-queue';

@@ -1,3 +1,5 @@
+// NodeResourcesBalancedAllocation scores, table-driven.
+
 import { CycleState } from '../../framework/cycle-state';
 import { fakeSnapshot, makeNode, makePod, nodeInfo, podInfo, type NodeOptions, type PodOptions } from '../../fake/builders';
 import { NodeResourcesBalancedAllocation } from './balanced-allocation';

@@ -1,3 +1,5 @@
+// ImageLocality: kube-scheduler's formula and when the plugin skips itself.
+
 import { CycleState } from '../../framework/cycle-state';
 import { fakeSnapshot, makeNode, makePod, nodeInfo, podInfo } from '../../fake/builders';
 import { ImageLocality, imageLocalityScore } from './image-locality';

@@ -1,3 +1,5 @@
+// NodeResourcesLeastAllocated scores, table-driven.
+
 import { CycleState } from '../../framework/cycle-state';
 import { makeNode, makePod, nodeInfo, podInfo, type NodeOptions, type PodOptions } from '../../fake/builders';
 import { NodeResourcesLeastAllocated } from './least-allocated';

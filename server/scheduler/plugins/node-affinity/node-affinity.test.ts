@@ -1,3 +1,5 @@
+// NodeAffinity: nodeSelector, required terms with every operator, matchFields pinning, preferred scores.
+
 import type { Affinity, NodeSelectorRequirement } from '../../../../shared/api/core';
 import type { Labels } from '../../../../shared/api/types';
 import { CycleState } from '../../framework/cycle-state';

@@ -1,3 +1,5 @@
+// NodeName: pods that name their node.
+
 import { CycleState } from '../../framework/cycle-state';
 import { fakeSnapshot, makeNode, makePod, nodeInfo, podInfo } from '../../fake/builders';
 import { NodeName } from './node-name';

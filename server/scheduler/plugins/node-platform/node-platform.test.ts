@@ -1,3 +1,5 @@
+// NodePlatform: the architectures annotation and spec.os against node labels and nodeInfo.
+
 import type { PodSpec } from '../../../../shared/api/core';
 import type { Labels } from '../../../../shared/api/types';
 import { CycleState } from '../../framework/cycle-state';

@@ -1,3 +1,5 @@
+// NodeReady: Ready condition and the not-ready/unreachable tolerations.
+
 import type { Toleration } from '../../../../shared/api/core';
 import { CycleState } from '../../framework/cycle-state';
 import { makeNode, makePod, nodeInfo, podInfo } from '../../fake/builders';

@@ -1,3 +1,5 @@
+// NodeResourcesFit: requests against what is left on the node, reasons in Kubernetes wording.
+
 import { CycleState } from '../../framework/cycle-state';
 import { makeNode, makePod, nodeInfo, podInfo, type NodeOptions, type PodOptions } from '../../fake/builders';
 import { NodeResourcesFit } from './node-resources-fit';

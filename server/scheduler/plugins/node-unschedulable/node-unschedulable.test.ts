@@ -1,3 +1,5 @@
+// NodeUnschedulable: cordoned nodes and the unschedulable toleration.
+
 import type { Toleration } from '../../../../shared/api/core';
 import { CycleState } from '../../framework/cycle-state';
 import { makeNode, makePod, nodeInfo, podInfo } from '../../fake/builders';

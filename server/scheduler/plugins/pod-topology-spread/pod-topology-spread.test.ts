@@ -1,3 +1,5 @@
+// PodTopologySpread: DoNotSchedule filtering, ScheduleAnyway scoring and the system defaults.
+
 import type { PodSpec, TopologySpreadConstraint } from '../../../../shared/api/core';
 import type { Labels } from '../../../../shared/api/types';
 import { CycleState } from '../../framework/cycle-state';

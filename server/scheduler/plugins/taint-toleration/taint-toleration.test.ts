@@ -1,3 +1,5 @@
+// TaintToleration: NoSchedule/NoExecute filtering and PreferNoSchedule scoring.
+
 import type { Taint, Toleration } from '../../../../shared/api/core';
 import { CycleState } from '../../framework/cycle-state';
 import { fakeSnapshot, makeNode, makePod, nodeInfo, podInfo } from '../../fake/builders';
