@@ -79,6 +79,8 @@ interface Run {
   eventsMs: number;
   /** backlog/core: how long the informers took to list and sync (inside `ms`). */
   syncMs: number;
+  /** CPU time of this process (all threads) in the measured phase, per pod: steadier than wall time on a busy machine. */
+  cpuMsPerPod: number;
 }
 
 /** Resolves with the time the `count`-th pod got bound (spec.nodeName and PodScheduled=True), watched on the store like any client. */
@@ -145,16 +147,19 @@ async function run(nodes: number, mode: Mode): Promise<Run> {
     await runConcurrent(nodes, 50, (i) => store.create('nodes', node(i)));
     if (mode !== 'stream') await createPods(store);
     let startedAt = 0;
+    let cpuAtStart = process.cpuUsage();
     const { bound, end, syncMs } = await measure(mode, nodes, store, scheduler, () => {
       profile.start();
+      cpuAtStart = process.cpuUsage();
       return (startedAt = performance.now());
     });
+    const cpu = process.cpuUsage(cpuAtStart);
     await profile.stop();
     const ms = end - startedAt;
     await scheduler.whenIdle();
     if (mode === 'backlog' || mode === 'stream') await events.whenDrained();
     const eventsMs = mode === 'backlog' || mode === 'stream' ? performance.now() - startedAt : NaN;
-    return { nodes, mode, podsPerSecond: (bound / ms) * 1000, ms, bound, eventsMs, syncMs };
+    return { nodes, mode, podsPerSecond: (bound / ms) * 1000, ms, bound, eventsMs, syncMs, cpuMsPerPod: (cpu.user + cpu.system) / 1000 / Math.max(1, bound) };
   } finally {
     await scheduler.stop();
     informers.stop();
@@ -195,7 +200,7 @@ function report(runs: Run[]): string {
   const sync = Number.isNaN(r.syncMs) ? '' : `; informer sync ${fmt(r.syncMs / 1000, 2)} s`;
   const events = Number.isNaN(r.eventsMs) ? '' : `; Scheduled events all written at ${fmt(r.eventsMs / 1000, 2)} s`;
   const verb = r.mode === 'core' ? 'placed' : 'bound';
-  return `${fmt(r.nodes).padStart(5)} nodes ${r.mode.padEnd(7)} ${fmt(r.podsPerSecond).padStart(6)} pods/s${range}  (${fmt(r.bound)} ${verb} in ${fmt(r.ms / 1000, 2)} s${sync}${events})${goalText}${peer}`;
+  return `${fmt(r.nodes).padStart(5)} nodes ${r.mode.padEnd(7)} ${fmt(r.podsPerSecond).padStart(6)} pods/s${range}  (${fmt(r.bound)} ${verb} in ${fmt(r.ms / 1000, 2)} s, ${fmt(r.cpuMsPerPod * 1000)} µs CPU per pod${sync}${events})${goalText}${peer}`;
 }
 
 async function main(): Promise<void> {

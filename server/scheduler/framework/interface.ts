@@ -52,7 +52,10 @@ export interface FilterPlugin extends Plugin {
 }
 
 export interface PreScorePlugin extends Plugin {
-  /** Called once per pod with the feasible nodes before Score. Skip: this plugin's Score is not run. */
+  /**
+   * Called once per pod with the feasible nodes before Score. Skip: this plugin's Score is not run.
+   * `nodes` is the framework's buffer: valid during this cycle only, never to be kept.
+   */
   preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], snapshot: Snapshot): Status;
 }
 

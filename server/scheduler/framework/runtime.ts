@@ -67,6 +67,7 @@ export class Framework {
   readonly plugins: readonly Plugin[];
   private readonly random: () => number;
   private nextStartIndex = 0;
+  private readonly feasible: NodeInfo[] = [];
   private readonly totals: number[] = [];
   private readonly scores: number[] = [];
 
@@ -106,7 +107,9 @@ export class Framework {
     const n = candidates.length;
     const want = only ? n : numFeasibleNodesToFind(n, this.options.percentageOfNodesToScore);
     const start = only || n === 0 ? 0 : this.nextStartIndex % n;
-    const feasible: NodeInfo[] = [];
+    // Reused between cycles like the score arrays; plugins only see it during this cycle.
+    const feasible = this.feasible;
+    feasible.length = 0;
     const reasons = new Map<string, number>();
     const rejected = new Array<boolean>(filters.length).fill(false);
     let processed = 0;
