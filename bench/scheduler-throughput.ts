@@ -135,7 +135,7 @@ async function measure(mode: Mode, nodes: number, store: NedbStore, scheduler: S
 
 async function run(nodes: number, mode: Mode): Promise<Run> {
   const t = tempDir(`sched-${nodes}-${mode}`);
-  const store = await openStore({ dir: t.dir, eventBufferSize: 100_000 });
+  const store = await openStore({ dir: t.dir });
   const informers = new InformerFactory(store);
   // As in the server: Scheduled events through a background queue into the store. In "core" mode
   // binding and events are stubbed out: what the scheduler alone can place.
