@@ -87,7 +87,20 @@ export function findNewReplicaSet(d: Deployment, rss: readonly ReplicaSet[]): Re
 export const specReplicas = (rss: readonly (ReplicaSet | undefined)[]): number => rss.reduce((n, rs) => n + (rs?.spec.replicas ?? 0), 0);
 export const statusReplicas = (rss: readonly (ReplicaSet | undefined)[]): number => rss.reduce((n, rs) => n + (rs?.status?.replicas ?? 0), 0);
 export const readyReplicas = (rss: readonly (ReplicaSet | undefined)[]): number => rss.reduce((n, rs) => n + (rs?.status?.readyReplicas ?? 0), 0);
-export const availableReplicas = (rss: readonly (ReplicaSet | undefined)[]): number => rss.reduce((n, rs) => n + (rs?.status?.availableReplicas ?? 0), 0);
+/**
+ * Available replicas by the ReplicaSets' statuses. A ReplicaSet that has not yet acted on its
+ * latest spec counts at most spec.replicas: it is about to delete the rest, least available first.
+ */
+export const availableReplicas = (rss: readonly (ReplicaSet | undefined)[]): number =>
+  rss.reduce((n, rs) => {
+    if (!rs) return n;
+    const available = rs.status?.availableReplicas ?? 0;
+    const observed = (rs.status?.observedGeneration ?? 0) >= (rs.metadata.generation ?? 1);
+    return n + (observed ? available : Math.min(available, rs.spec.replicas ?? 0));
+  }, 0);
+
+/** Pods a ReplicaSet may have right now: its spec, or more while it has not yet scaled down. */
+export const podCeiling = (rss: readonly (ReplicaSet | undefined)[]): number => rss.reduce((n, rs) => n + Math.max(rs?.spec.replicas ?? 0, rs?.status?.replicas ?? 0), 0);
 
 /** ReplicaSets with spec.replicas > 0 (FilterActiveReplicaSets). */
 export function activeReplicaSets(rss: readonly (ReplicaSet | undefined)[]): ReplicaSet[] {
@@ -100,7 +113,9 @@ export function newRSNewReplicas(d: Deployment, all: readonly ReplicaSet[], newR
   const current = newRS.spec.replicas ?? 0;
   if (!isRollingUpdate(d)) return desired;
   const maxTotal = desired + maxSurge(d);
-  const total = specReplicas(all);
+  // Kubernetes sums spec.replicas; counting pods an old ReplicaSet has not yet removed as well
+  // keeps the live pod count (not only the specs) within maxSurge.
+  const total = podCeiling(all);
   if (total >= maxTotal) return current;
   return current + Math.min(maxTotal - total, desired - current);
 }

@@ -13,8 +13,8 @@ import type { Store } from '../../store/types';
 import { TAINT_UNREACHABLE } from '../util/fleet';
 import { isoSeconds } from '../util/pods';
 
-/** What a started pod does: keep running, or exit 0 / 1 after `runMs`. */
-export type PodOutcome = 'run' | 'succeed' | 'fail';
+/** What a pod does: keep running, exit 0 / 1 after `runMs`, or never start (an image that cannot be pulled). */
+export type PodOutcome = 'run' | 'succeed' | 'fail' | 'hang';
 
 export interface SimKubeletOptions {
   store: Store;
@@ -123,8 +123,9 @@ export class SimKubelet {
     if (pod.metadata.deletionTimestamp) return this.o.stopDelayMs ?? 500;
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') return undefined;
-    if (phase !== 'Running') return this.o.startDelayMs ?? 1000;
-    return this.outcomeOf(pod) === 'run' ? undefined : (this.o.runMs ?? 2000);
+    const outcome = this.outcomeOf(pod);
+    if (phase !== 'Running') return outcome === 'hang' ? undefined : (this.o.startDelayMs ?? 1000);
+    return outcome === 'run' ? undefined : (this.o.runMs ?? 2000);
   }
 
   private outcomeOf(pod: Cached<Pod>): PodOutcome {

@@ -99,8 +99,11 @@ export class ReplicaSetReconciler implements Reconciler {
       failure = out.failure;
       recheck = out.recheckInMs;
     }
-    await writeReplicaSetStatus(store, rs, replicaSetStatus(rs, active, now, failure));
-    for (const p of active) {
+    // Status from the cache as it is after our own writes (each awaited write is in the cache), so
+    // it never counts a pod this sync just deleted: the Deployment's budget relies on that.
+    const after = informers.pods.byIndex(BY_CONTROLLER, rs.metadata.uid ?? '').filter((p) => isPodActive(p) && selectorMatches(rs.spec.selector, p.metadata.labels));
+    await writeReplicaSetStatus(store, rs, replicaSetStatus(rs, after, now, failure));
+    for (const p of after) {
       const left = msUntilAvailable(p, rs.spec.minReadySeconds, now);
       if (left !== undefined) recheck = Math.min(recheck ?? left, left);
     }
