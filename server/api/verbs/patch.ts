@@ -8,7 +8,7 @@ import { FlotillaError } from '../../../shared/errors';
 import { readJsonBody } from '../admission';
 import { authorize } from '../auth';
 import type { ResourceRequest } from '../context';
-import { jsonMergePatch, strategicMergePatch } from '../libs';
+import { jsonMergePatch, strategicMergePatch } from '../../../shared/api/patch';
 import { mediaType } from '../negotiate';
 import { sendJson } from '../negotiate';
 import { apiVersionOf } from '../registry';
@@ -34,19 +34,27 @@ export function patchTypeOf(r: ResourceRequest): PatchType {
   }
 }
 
+/** fast-json-patch error names for operations that are well-formed but do not apply to the object. */
+const APPLY_ERRORS = new Set(['TEST_OPERATION_FAILED', 'OPERATION_PATH_UNRESOLVABLE', 'OPERATION_PATH_CANNOT_ADD', 'OPERATION_FROM_UNRESOLVABLE', 'OPERATION_PATH_ILLEGAL_ARRAY_INDEX', 'OPERATION_VALUE_OUT_OF_BOUNDS']);
+
 /** Applies a decoded patch document of `type` to `target` (not mutated). */
-export function applyPatchDocument(type: PatchType, target: KubeObject, patch: unknown, kind: string): KubeObject {
+export function applyPatchDocument(type: PatchType, target: KubeObject, patch: unknown): KubeObject {
   if (type === 'json') {
     if (!Array.isArray(patch)) throw new FlotillaError('BadRequest', 'a JSON patch must be an array of operations');
     try {
       return applyPatch(structuredClone(target), patch as Operation[], true, false).newDocument;
     } catch (err) {
-      throw new FlotillaError('BadRequest', `the JSON patch could not be applied: ${err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err)}`, { cause: err });
+      // As kube-apiserver: a malformed patch document is 400, a well-formed one that cannot apply is 422.
+      const name = (err as { name?: string }).name ?? '';
+      const code = APPLY_ERRORS.has(name) ? 'Invalid' : 'BadRequest';
+      const { index, operation } = err as { index?: number; operation?: { op?: string; path?: string } };
+      const where = index === undefined ? '' : `operation ${index} (${operation?.op ?? '?'} ${operation?.path ?? '?'}): `;
+      throw new FlotillaError(code, `the JSON patch could not be applied: ${where}${err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err)}`, { cause: err });
     }
   }
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new FlotillaError('BadRequest', 'a merge patch must be a JSON object');
   if (type === 'merge') return jsonMergePatch(target, patch) as KubeObject;
-  return strategicMergePatch(target, patch, { kind });
+  return strategicMergePatch(target, patch);
 }
 
 /** The patched object must stay the same object: same apiVersion, kind, name and namespace. */
@@ -68,7 +76,7 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
   const dryRun = r.query.has('dryRun');
   let warnings: string[] = [];
   const updated = await writeWith(r, async (current) => {
-    const patched = checkPatchedIdentity(r, applyPatchDocument(type, current, patch, r.def.kind), current);
+    const patched = checkPatchedIdentity(r, applyPatchDocument(type, current, patch), current);
     const out = await prepareUpdate(r, patched, current, dryRun);
     warnings = out.warnings;
     return out.next;

@@ -84,7 +84,7 @@ export class MemoryStore implements Store {
     const key = keyOf(meta.namespace, name);
     const { plural, group } = splitResource(resource);
     if (bucket.has(key)) throw alreadyExists(plural, name, group);
-    meta.uid = randomUUID();
+    meta.uid ||= randomUUID();
     meta.creationTimestamp = timestamp(this.now());
     if (obj.spec !== undefined) meta.generation = 1;
     delete meta.deletionTimestamp;
