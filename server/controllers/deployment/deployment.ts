@@ -10,7 +10,7 @@ import { BY_CONTROLLER, ORPHANS_BY_NAMESPACE, type ControllerContext } from '../
 import { claim } from '../util/claim';
 import { getCondition } from '../util/conditions';
 import { controllerRefOf } from '../util/pods';
-import { selectorMatches } from '../util/selector';
+import { labelSelectorMatches } from '../../../shared/api/selectors';
 import { rolloutRecreate } from './recreate';
 import { rolloutRolling } from './rolling';
 import { Rollout } from './rollout';
@@ -41,7 +41,7 @@ export class DeploymentReconciler implements Reconciler {
       if (ref?.kind === 'Deployment') keys.push(objectKey(ns, ref.name));
     }
     if (!controllerRefOf(rs)) {
-      for (const d of this.ctx.informers.deployments.list(ns)) if (selectorMatches(d.spec.selector, rs.metadata.labels)) keys.push(objectKey(ns, d.metadata.name));
+      for (const d of this.ctx.informers.deployments.list(ns)) if (labelSelectorMatches(d.spec.selector, rs.metadata.labels)) keys.push(objectKey(ns, d.metadata.name));
     }
     return keys;
   }

@@ -13,7 +13,7 @@ import { Expectations } from '../util/expectations';
 import { isNodeUnreachable } from '../util/fleet';
 import { controllerRefOf, isPodActive, msUntilAvailable, podFromTemplate } from '../util/pods';
 import { deletePod, slowStartBatch } from '../util/pod-writes';
-import { selectorMatches } from '../util/selector';
+import { labelSelectorAsSelector, labelSelectorMatches } from '../../../shared/api/selectors';
 import { deletionOrder, lostVerdict } from './ranking';
 import { replicaSetStatus, writeReplicaSetStatus } from './status';
 
@@ -55,7 +55,7 @@ export class ReplicaSetReconciler implements Reconciler {
     } else {
       // An orphan (rare: pods a ReplicaSet creates carry its controllerRef) may be adopted.
       for (const rs of this.ctx.informers.replicaSets.list(ns)) {
-        if (selectorMatches(rs.spec.selector, pod.metadata.labels)) keys.push(objectKey(ns, rs.metadata.name));
+        if (labelSelectorMatches(rs.spec.selector, pod.metadata.labels)) keys.push(objectKey(ns, rs.metadata.name));
       }
     }
     const oldRef = old && controllerRefOf(old);
@@ -101,7 +101,8 @@ export class ReplicaSetReconciler implements Reconciler {
     }
     // Status from the cache as it is after our own writes (each awaited write is in the cache), so
     // it never counts a pod this sync just deleted: the Deployment's budget relies on that.
-    const after = informers.pods.byIndex(BY_CONTROLLER, rs.metadata.uid ?? '').filter((p) => isPodActive(p) && selectorMatches(rs.spec.selector, p.metadata.labels));
+    const selector = labelSelectorAsSelector(rs.spec.selector);
+    const after = informers.pods.byIndex(BY_CONTROLLER, rs.metadata.uid ?? '').filter((p) => isPodActive(p) && selector.matches(p.metadata.labels ?? {}));
     await writeReplicaSetStatus(store, rs, replicaSetStatus(rs, after, now, failure));
     for (const p of after) {
       const left = msUntilAvailable(p, rs.spec.minReadySeconds, now);

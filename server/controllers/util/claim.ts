@@ -7,7 +7,7 @@ import { isFlotillaError } from '../../../shared/errors';
 import type { Cached } from '../../informer/informer';
 import type { Store } from '../../store/types';
 import { controllerRefOf, newControllerRef } from './pods';
-import { selectorMatches } from './selector';
+import { labelSelectorAsSelector } from '../../../shared/api/selectors';
 
 export interface ClaimOptions<T extends KubeObject> {
   owner: Readonly<KubeObject>;
@@ -32,7 +32,8 @@ function refOf(resource: string, o: Readonly<KubeObject>): { resource: string; n
  * neither adopts nor releases. Objects that vanish meanwhile are skipped.
  */
 export async function claim<T extends KubeObject>(o: ClaimOptions<T>): Promise<Cached<T>[]> {
-  const matches = o.matches ?? ((x: Cached<T>) => selectorMatches(o.selector, x.metadata.labels));
+  const selector = labelSelectorAsSelector(o.selector);
+  const matches = o.matches ?? ((x: Cached<T>) => selector.matches(x.metadata.labels ?? {}));
   const active = !o.owner.metadata.deletionTimestamp;
   const uid = o.owner.metadata.uid ?? '';
   const out: Cached<T>[] = [];

@@ -1,5 +1,5 @@
-// Table-driven tests of the controllers' shared helpers: IntOrString scaling, label selectors,
-// taints and tolerations, node reachability, template hashes, conditions and expectations.
+// Table-driven tests of the controllers' shared helpers: IntOrString scaling, taints and
+// tolerations, node reachability, template hashes, conditions and expectations.
 
 import { FakeClock } from '../../../shared/clock';
 import { setCondition } from './conditions';
@@ -7,7 +7,6 @@ import { Expectations } from './expectations';
 import { isNodeUnreachable, toleratesTaint } from './fleet';
 import { computeHash } from './hash';
 import { scaledValue } from './intstr';
-import { mapSelectorMatches, selectorMatches } from './selector';
 
 describe('scaledValue (intstr.GetScaledValueFromIntOrPercent)', () => {
   it.each([
@@ -27,28 +26,6 @@ describe('scaledValue (intstr.GetScaledValueFromIntOrPercent)', () => {
 
   it('names a value that is neither a count nor a percentage', () => {
     expect(() => scaledValue('lots', 10, true)).toThrow('string is not a percentage: got "lots"');
-  });
-});
-
-describe('selectorMatches', () => {
-  it.each([
-    [undefined, { a: '1' }, false],
-    [{}, { a: '1' }, true],
-    [{ matchLabels: { a: '1' } }, { a: '1', b: '2' }, true],
-    [{ matchLabels: { a: '1' } }, { a: '2' }, false],
-    [{ matchExpressions: [{ key: 'camera', operator: 'Exists' as const }] }, { camera: 'csi' }, true],
-    [{ matchExpressions: [{ key: 'camera', operator: 'Exists' as const }] }, {}, false],
-    [{ matchExpressions: [{ key: 'tier', operator: 'In' as const, values: ['a', 'b'] }] }, { tier: 'b' }, true],
-    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn' as const, values: ['a'] }] }, {}, true],
-    [{ matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' as const }] }, { tier: 'x' }, false],
-    [{ matchLabels: { a: '1' }, matchExpressions: [{ key: 'b', operator: 'In' as const, values: ['2'] }] }, { a: '1', b: '3' }, false],
-  ])('%j on %j → %p', (selector, labels, want) => {
-    expect(selectorMatches(selector, labels)).toBe(want);
-  });
-
-  it('treats an empty Service selector as matching nothing', () => {
-    expect(mapSelectorMatches({}, { a: '1' })).toBe(false);
-    expect(mapSelectorMatches({ a: '1' }, { a: '1' })).toBe(true);
   });
 });
 
