@@ -10,14 +10,16 @@ import type { Store } from '../store/types';
 import { Controller, type Reconciler } from './controller';
 import { controllerInformers, type ControllerContext, type ControllerInformers } from './context';
 import { DeploymentReconciler } from './deployment/deployment';
+import { GarbageCollectorReconciler, type KindLookup } from './gc/garbage-collector';
+import { gcResources } from './gc/kinds';
 import { ReplicaSetReconciler } from './replicaset/replicaset';
 import { SpamFilteredSink } from './util/events';
 
-export const CONTROLLER_NAMES = ['replicaset', 'deployment'] as const;
+export const CONTROLLER_NAMES = ['replicaset', 'deployment', 'garbagecollector'] as const;
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
 /** Workers per controller: kube-controller-manager's --concurrent-*-syncs defaults. */
-const WORKERS: Record<ControllerName, number> = { replicaset: 5, deployment: 5 };
+const WORKERS: Record<ControllerName, number> = { replicaset: 5, deployment: 5, garbagecollector: 20 };
 
 export interface ControllerManagerOptions {
   store: Store;
@@ -29,6 +31,8 @@ export interface ControllerManagerOptions {
   events?: (component: string) => EventSink;
   /** Which controllers run; default all. */
   controllers?: readonly ControllerName[];
+  /** What the garbage collector follows; default: the built-in kinds of the API. */
+  gc?: { resources: readonly string[]; kinds: KindLookup };
 }
 
 export class ControllerManager {
@@ -58,6 +62,7 @@ export class ControllerManager {
     const build: Record<ControllerName, () => Reconciler> = {
       replicaset: () => new ReplicaSetReconciler(this.context),
       deployment: () => new DeploymentReconciler(this.context),
+      garbagecollector: () => new GarbageCollectorReconciler({ store: options.store, informers: this.factory, ...(options.gc ?? gcResources()) }),
     };
     for (const name of options.controllers ?? CONTROLLER_NAMES) {
       this.controllers.set(name, new Controller(build[name](), { store: options.store, logger: options.logger, clock, workers: WORKERS[name] }));

@@ -6,14 +6,16 @@ import type { Pod } from '../../../shared/api/core';
 import { isFlotillaError } from '../../../shared/errors';
 import type { Store } from '../../store/types';
 
+type PodLike = Pick<Pod, 'metadata'> & { spec?: Pick<Pod['spec'], 'nodeName' | 'terminationGracePeriodSeconds'> };
+
 /** Grace period for deleting `pod`: 0 when unbound, else terminationGracePeriodSeconds (default 30). */
-export function podGracePeriod(pod: Pick<Pod, 'spec'>): number {
+export function podGracePeriod(pod: Pick<PodLike, 'spec'>): number {
   if (!pod.spec?.nodeName) return 0;
   return pod.spec.terminationGracePeriodSeconds ?? 30;
 }
 
 /** Deletes (or marks) a pod; a pod already gone counts as deleted. Returns false when it was already gone. */
-export async function deletePod(store: Store, pod: Pick<Pod, 'metadata' | 'spec'>): Promise<boolean> {
+export async function deletePod(store: Store, pod: PodLike): Promise<boolean> {
   try {
     await store.delete(
       { resource: 'pods', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '' },
