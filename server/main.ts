@@ -12,6 +12,8 @@ import { readKubeconfig, writeKubeconfig } from './auth/kubeconfig';
 import { mintToken, verifyToken, TOKEN_RESOURCE } from './auth/tokens';
 import { apiTokenResource } from './auth/resource';
 import { Controller } from './controllers/controller';
+import { gcResources } from './controllers/gc/kinds';
+import { ControllerManager } from './controllers/manager';
 import { ensureSystemNamespaces, NamespaceReconciler } from './controllers/namespace';
 import { ServiceAccountReconciler } from './controllers/serviceaccount';
 import { createLogger, type Logger } from './log';
@@ -101,6 +103,8 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
     new Controller(new ServiceAccountReconciler(store), { store, logger: log }),
   ];
   for (const c of controllers) await c.start();
+  const workloads = new ControllerManager({ store, logger: log, gc: gcResources(api.registry.all()) });
+  await workloads.start();
   log.info({ port: boundPort, insecurePort: boundInsecure, dataDir, durable: options.durable ?? false }, 'flotilla server ready');
 
   let closing: Promise<void> | undefined;
@@ -111,6 +115,7 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
       const done = Promise.all(servers.map(closed));
       for (const s of servers) s.closeAllConnections();
       await done;
+      await workloads.stop();
       for (const c of controllers) await c.stop();
       await store.close();
       log.info('flotilla server stopped');

@@ -9,17 +9,18 @@ import { InformerFactory } from '../informer/informer';
 import type { Store } from '../store/types';
 import { Controller, type Reconciler } from './controller';
 import { controllerInformers, type ControllerContext, type ControllerInformers } from './context';
+import { DaemonSetReconciler } from './daemonset/daemonset';
 import { DeploymentReconciler } from './deployment/deployment';
 import { GarbageCollectorReconciler, type KindLookup } from './gc/garbage-collector';
 import { gcResources } from './gc/kinds';
 import { ReplicaSetReconciler } from './replicaset/replicaset';
 import { SpamFilteredSink } from './util/events';
 
-export const CONTROLLER_NAMES = ['replicaset', 'deployment', 'garbagecollector'] as const;
+export const CONTROLLER_NAMES = ['replicaset', 'deployment', 'daemonset', 'garbagecollector'] as const;
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
 /** Workers per controller: kube-controller-manager's --concurrent-*-syncs defaults. */
-const WORKERS: Record<ControllerName, number> = { replicaset: 5, deployment: 5, garbagecollector: 20 };
+const WORKERS: Record<ControllerName, number> = { replicaset: 5, deployment: 5, daemonset: 2, garbagecollector: 20 };
 
 export interface ControllerManagerOptions {
   store: Store;
@@ -62,6 +63,7 @@ export class ControllerManager {
     const build: Record<ControllerName, () => Reconciler> = {
       replicaset: () => new ReplicaSetReconciler(this.context),
       deployment: () => new DeploymentReconciler(this.context),
+      daemonset: () => new DaemonSetReconciler(this.context),
       garbagecollector: () => new GarbageCollectorReconciler({ store: options.store, informers: this.factory, ...(options.gc ?? gcResources()) }),
     };
     for (const name of options.controllers ?? CONTROLLER_NAMES) {
