@@ -2,7 +2,9 @@
 // and building a pod from a template for an owner.
 
 import type { Pod, PodTemplateSpec } from '../../../shared/api/core';
+import { applyDefaults } from '../../../shared/api/defaults';
 import type { KubeObject, OwnerReference } from '../../../shared/api/types';
+import { qosClass } from '../../api/resources/strategies';
 
 /** Not finished (Succeeded/Failed) and not being deleted: what controllers count as a replica. */
 export function isPodActive(pod: Pick<Pod, 'metadata' | 'status'>): boolean {
@@ -66,12 +68,16 @@ export interface PodFromTemplateOptions {
   owner: KubeObject;
 }
 
-/** controller.GetPodFromTemplate: the template's labels, annotations and spec, owned by `owner`. */
+/**
+ * controller.GetPodFromTemplate: the template's labels, annotations and spec, owned by `owner`,
+ * with what the API would add on create (defaults, phase Pending, QoS class) since controllers
+ * write to the store directly.
+ */
 export function podFromTemplate(template: PodTemplateSpec, options: PodFromTemplateOptions): Pod {
   const meta = template.metadata ?? {};
   const spec = structuredClone(template.spec);
   if (options.nodeName) spec.nodeName = options.nodeName;
-  return {
+  const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
@@ -84,6 +90,9 @@ export function podFromTemplate(template: PodTemplateSpec, options: PodFromTempl
     },
     spec,
   };
+  applyDefaults(pod);
+  pod.status = { phase: 'Pending', qosClass: qosClass(pod.spec as unknown as Record<string, unknown>) };
+  return pod;
 }
 
 /** Kubernetes' timestamp format (seconds, Z). */
