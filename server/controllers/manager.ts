@@ -9,6 +9,7 @@ import { InformerFactory } from '../informer/informer';
 import type { Store } from '../store/types';
 import { Controller, type Reconciler } from './controller';
 import { controllerInformers, type ControllerContext, type ControllerInformers } from './context';
+import { CronJobReconciler } from './cronjob/cronjob';
 import { DaemonSetReconciler } from './daemonset/daemonset';
 import { DeploymentReconciler } from './deployment/deployment';
 import { GarbageCollectorReconciler, type KindLookup } from './gc/garbage-collector';
@@ -17,11 +18,11 @@ import { gcResources } from './gc/kinds';
 import { ReplicaSetReconciler } from './replicaset/replicaset';
 import { SpamFilteredSink } from './util/events';
 
-export const CONTROLLER_NAMES = ['replicaset', 'deployment', 'daemonset', 'job', 'garbagecollector'] as const;
+export const CONTROLLER_NAMES = ['replicaset', 'deployment', 'daemonset', 'job', 'cronjob', 'garbagecollector'] as const;
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
 /** Workers per controller: kube-controller-manager's --concurrent-*-syncs defaults. */
-const WORKERS: Record<ControllerName, number> = { replicaset: 5, deployment: 5, daemonset: 2, job: 5, garbagecollector: 20 };
+const WORKERS: Record<ControllerName, number> = { replicaset: 5, deployment: 5, daemonset: 2, job: 5, cronjob: 5, garbagecollector: 20 };
 
 export interface ControllerManagerOptions {
   store: Store;
@@ -66,6 +67,7 @@ export class ControllerManager {
       deployment: () => new DeploymentReconciler(this.context),
       daemonset: () => new DaemonSetReconciler(this.context),
       job: () => new JobReconciler(this.context),
+      cronjob: () => new CronJobReconciler(this.context),
       garbagecollector: () => new GarbageCollectorReconciler({ store: options.store, informers: this.factory, ...(options.gc ?? gcResources()) }),
     };
     for (const name of options.controllers ?? CONTROLLER_NAMES) {

@@ -41,7 +41,7 @@ export class SimFleet {
     this.clock = options.clock ?? new FakeClock(SIM_EPOCH);
     this.store = options.store ?? new MemoryStore({ now: () => new Date(this.clock.now()) });
     const sink: EventSink = this.events;
-    this.manager = new ControllerManager({ store: this.store, logger: pino({ level: 'silent' }), clock: this.clock, events: () => sink, ...(options.controllers ? { controllers: options.controllers } : {}) });
+    this.manager = new ControllerManager({ store: this.store, logger: pino({ level: process.env.SIM_LOG ?? 'silent' }), clock: this.clock, events: () => sink, ...(options.controllers ? { controllers: options.controllers } : {}) });
     const { pods, nodes } = this.manager.informers;
     this.kubelet = new SimKubelet({
       store: this.store,
