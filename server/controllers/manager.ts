@@ -12,17 +12,18 @@ import { controllerInformers, type ControllerContext, type ControllerInformers }
 import { CronJobReconciler } from './cronjob/cronjob';
 import { DaemonSetReconciler } from './daemonset/daemonset';
 import { DeploymentReconciler } from './deployment/deployment';
+import { EndpointsReconciler } from './endpoints/endpoints';
 import { GarbageCollectorReconciler, type KindLookup } from './gc/garbage-collector';
 import { JobReconciler } from './job/job';
 import { gcResources } from './gc/kinds';
 import { ReplicaSetReconciler } from './replicaset/replicaset';
 import { SpamFilteredSink } from './util/events';
 
-export const CONTROLLER_NAMES = ['replicaset', 'deployment', 'daemonset', 'job', 'cronjob', 'garbagecollector'] as const;
+export const CONTROLLER_NAMES = ['replicaset', 'deployment', 'daemonset', 'job', 'cronjob', 'endpoints', 'garbagecollector'] as const;
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
 /** Workers per controller: kube-controller-manager's --concurrent-*-syncs defaults. */
-const WORKERS: Record<ControllerName, number> = { replicaset: 5, deployment: 5, daemonset: 2, job: 5, cronjob: 5, garbagecollector: 20 };
+const WORKERS: Record<ControllerName, number> = { replicaset: 5, deployment: 5, daemonset: 2, job: 5, cronjob: 5, endpoints: 5, garbagecollector: 20 };
 
 export interface ControllerManagerOptions {
   store: Store;
@@ -68,6 +69,7 @@ export class ControllerManager {
       daemonset: () => new DaemonSetReconciler(this.context),
       job: () => new JobReconciler(this.context),
       cronjob: () => new CronJobReconciler(this.context),
+      endpoints: () => new EndpointsReconciler(this.context),
       garbagecollector: () => new GarbageCollectorReconciler({ store: options.store, informers: this.factory, ...(options.gc ?? gcResources()) }),
     };
     for (const name of options.controllers ?? CONTROLLER_NAMES) {
