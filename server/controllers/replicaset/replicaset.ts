@@ -29,6 +29,12 @@ export class ReplicaSetReconciler implements Reconciler {
   readonly informerWatches: InformerWatch[];
   private readonly expectations: Expectations;
   private readonly events: EventSink;
+  /**
+   * Per ReplicaSet, the batch size its last create round ended with when every create succeeded:
+   * the next round starts there instead of at 1. Any failure starts the next round at 1 again, so
+   * a broken template still fails once, not `burst` times (the point of slow start).
+   */
+  private readonly warmBatch = new Map<string, number>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.expectations = new Expectations(ctx.clock);
@@ -79,6 +85,7 @@ export class ReplicaSetReconciler implements Reconciler {
     const rs = informers.replicaSets.get(key);
     if (!rs) {
       this.expectations.forget(key);
+      this.warmBatch.delete(key);
       return;
     }
     const ns = rs.metadata.namespace ?? '';
@@ -146,13 +153,18 @@ export class ReplicaSetReconciler implements Reconciler {
       return 'spec.template is missing';
     }
     const ns = rs.metadata.namespace ?? '';
-    const { successes, error } = await slowStartBatch(count, 1, async () => {
+    const initial = this.warmBatch.get(key) ?? 1;
+    const { successes, error, lastBatch } = await slowStartBatch(count, initial, async () => {
       const pod = podFromTemplate(template, { namespace: ns, generateName: `${rs.metadata.name ?? ''}-`, owner: rs as ReplicaSet });
       const created = await this.ctx.store.create('pods', pod);
       this.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name ?? ''}`);
     });
     if (successes < count) this.expectations.creationObserved(key, count - successes);
-    if (error === undefined) return undefined;
+    if (error === undefined) {
+      this.warmBatch.set(key, Math.max(initial, lastBatch));
+      return undefined;
+    }
+    this.warmBatch.delete(key);
     const message = error instanceof Error ? error.message : String(error);
     this.events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${message}`);
     return message;

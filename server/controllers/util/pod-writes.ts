@@ -31,20 +31,22 @@ export async function deletePod(store: Store, pod: PodLike): Promise<boolean> {
 /**
  * Runs `fn` `count` times in batches of 1, 2, 4, … (each batch concurrent, the next only if the
  * whole batch succeeded), so a failing create (quota, invalid template) fails once, not count
- * times. Returns how many succeeded and the first error.
+ * times. Returns how many succeeded, the first error and the size of the last batch run.
  */
-export async function slowStartBatch(count: number, initial: number, fn: () => Promise<unknown>): Promise<{ successes: number; error?: unknown }> {
+export async function slowStartBatch(count: number, initial: number, fn: () => Promise<unknown>): Promise<{ successes: number; error?: unknown; lastBatch: number }> {
   let remaining = count;
   let successes = 0;
+  let lastBatch = 0;
   for (let batch = Math.min(remaining, initial); batch > 0; batch = Math.min(2 * batch, remaining)) {
+    lastBatch = batch;
     const results = await Promise.allSettled(Array.from({ length: batch }, () => fn()));
     let error: unknown;
     for (const r of results) {
       if (r.status === 'fulfilled') successes++;
       else error ??= r.reason;
     }
-    if (error !== undefined) return { successes, error };
+    if (error !== undefined) return { successes, error, lastBatch };
     remaining -= batch;
   }
-  return { successes };
+  return { successes, lastBatch };
 }
