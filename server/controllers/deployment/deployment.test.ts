@@ -106,7 +106,10 @@ describe('Deployment controller', () => {
     expect(f.events.events.some((e) => e.reason === 'ScalingReplicaSet' && /^Scaled (up|down) replica set web-\w+ from \d+ to \d+$/.test(e.message))).toBe(true);
   });
 
-  it('finishes a rolling update when 10 % of the devices go silent mid-rollout, and converges when they return', async () => {
+  it.each([
+    ['keeps their pods\' last status', false],
+    ['marks their pods NotReady (as Kubernetes does)', true],
+  ])('finishes a rolling update when 10 %% of the devices go silent mid-rollout (node lifecycle %s), and converges when they return', async (_name, markPodsNotReady) => {
     await f.stop();
     f = new SimFleet({ startDelayMs: 1000, stopDelayMs: 500 });
     await f.start();
@@ -117,14 +120,14 @@ describe('Deployment controller', () => {
     await f.advance(1200);
     // Mid-rollout: two devices stop reporting. Some v2 pods there never start, v1 pods there keep running unseen.
     const silent = nodes.slice(0, 2);
-    for (const n of silent) await f.kubelet.setOffline(n, true);
+    for (const n of silent) await f.kubelet.setOffline(n, true, { markPodsNotReady });
     const took = await f.until(() => rolledOut(f, 'registry.local/app:v2'), 'rolled out without the silent devices', 120_000, 500);
     expect(took).toBeLessThan(60_000);
     const d = await getDeployment(f);
     expect(d.status?.conditions?.find((c) => c.type === 'Progressing')?.reason).toBe('NewReplicaSetAvailable');
     const live = ((await f.store.list('pods')).items as Pod[]).filter((p) => !p.metadata.deletionTimestamp);
     expect(live.every((p) => p.spec.containers[0]?.image === 'registry.local/app:v2')).toBe(true);
-    for (const n of silent) await f.kubelet.setOffline(n, false);
+    for (const n of silent) await f.kubelet.setOffline(n, false, { markPodsNotReady });
     await f.until(async () => (await f.store.list('pods')).items.length === 40 && (await rolledOut(f, 'registry.local/app:v2')), 'Terminating pods finished on the returned devices');
   });
 

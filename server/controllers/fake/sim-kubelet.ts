@@ -79,8 +79,12 @@ export class SimKubelet {
     await this.o.store.create('nodes', nodeObject(name, options, this.o.clock.now()));
   }
 
-  /** Takes a device off the air (Ready=Unknown, unreachable taint) or brings it back. */
-  async setOffline(name: string, offline: boolean): Promise<void> {
+  /**
+   * Takes a device off the air (Ready=Unknown, unreachable taint) or brings it back.
+   * `markPodsNotReady`: also turn its pods' Ready condition False, as Kubernetes' node lifecycle
+   * controller does (MarkPodsNotReady); coming back, the device reports them Ready again.
+   */
+  async setOffline(name: string, offline: boolean, options: { markPodsNotReady?: boolean } = {}): Promise<void> {
     if (offline) this.offline.add(name);
     else this.offline.delete(name);
     const now = isoSeconds(this.o.clock.now());
@@ -94,6 +98,16 @@ export class SimKubelet {
       const conditions = (node.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
       return { ...node, spec: { ...node.spec, taints }, status: { ...node.status, conditions: [...conditions, ready] } } as KubeObject;
     });
+    const onNode = this.o.pods.list().filter((p) => p.spec.nodeName === name && p.status?.phase === 'Running');
+    const setReady = async (pod: Cached<Pod>, status: 'True' | 'False'): Promise<void> => {
+      const ref = { resource: 'pods', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '' };
+      await this.o.store.guaranteedUpdate(ref, (cur) => {
+        const st = (cur as Pod).status ?? {};
+        const conditions = (st.conditions ?? []).map((c) => (c.type === 'Ready' && c.status !== status ? { ...c, status, lastTransitionTime: now } : c));
+        return { ...cur, status: { ...st, conditions } };
+      });
+    };
+    if (options.markPodsNotReady) for (const pod of onNode) await setReady(pod, offline ? 'False' : 'True');
     if (!offline) for (const pod of this.o.pods.list()) if (pod.spec.nodeName === name) this.consider(pod);
   }
 

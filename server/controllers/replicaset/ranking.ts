@@ -64,9 +64,9 @@ export interface LostVerdict {
  * - a NoExecute toleration of node.kubernetes.io/unreachable decides, as in Kubernetes: without
  *   tolerationSeconds the pod stays forever; with it, it is replaced once the shortest such time
  *   has passed since the device went silent;
- * - without such a toleration, a pod that was ready stays where it is (the device keeps running
- *   it from its local desired state; devices are their own place), and a pod that never became
- *   ready there is replaced on a reachable node, so a rollout never waits on a silent device.
+ * - without such a toleration, a pod that was running stays where it is (the device keeps running
+ *   it from its local desired state; devices are their own place), and a pod that never started
+ *   there is replaced on a reachable node, so a rollout never waits on a silent device.
  * A lost pod is deleted (it stays Terminating until its device returns and stops it) and the
  * ReplicaSet creates a replacement; nothing on a reachable node is ever lost.
  */
@@ -81,5 +81,20 @@ export function lostVerdict(pod: Cached<Pod>, node: Cached<Node> | undefined, no
     const left = (unreachableSinceMs(node) ?? nowMs) + seconds * 1000 - nowMs;
     return left <= 0 ? { lost: true } : { lost: false, recheckInMs: left };
   }
-  return { lost: !isPodReady(pod) };
+  return { lost: pod.status?.phase !== 'Running' };
+}
+
+/**
+ * Readiness as the ReplicaSet counts it. On a reachable node, the pod's Ready condition. On an
+ * unreachable one, what the device last reported: if Ready turned False when the device went
+ * silent (a node lifecycle that marks such pods NotReady, as Kubernetes' does), the pod is
+ * presumed still ready — its device keeps running it from its local desired state.
+ */
+export function countsReady(pod: Cached<Pod>, node: Cached<Node> | undefined): boolean {
+  if (isPodReady(pod)) return true;
+  if (!node || !isNodeUnreachable(node) || pod.status?.phase !== 'Running') return false;
+  const ready = pod.status.conditions?.find((c) => c.type === 'Ready');
+  const since = unreachableSinceMs(node);
+  const flipped = ready?.lastTransitionTime ? Date.parse(ready.lastTransitionTime) : NaN;
+  return since !== undefined && !Number.isNaN(flipped) && flipped >= since - 1000;
 }

@@ -111,17 +111,19 @@ describe('ReplicaSet controller', () => {
 
   it.each([
     { case: 'a ready pod stays on its silent device (no toleration)', tolerations: undefined, startedBeforeOutage: true, replacedAfterMs: undefined },
+    { case: 'a ready pod marked NotReady at the outage (MarkPodsNotReady) stays and counts as it last reported', tolerations: undefined, startedBeforeOutage: true, replacedAfterMs: undefined, markPodsNotReady: true },
     { case: 'a pod that never started there is replaced at once', tolerations: undefined, startedBeforeOutage: false, replacedAfterMs: 0 },
     { case: 'unreachable:NoExecute for 60 s replaces even a ready pod after 60 s', tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists' as const, effect: 'NoExecute' as const, tolerationSeconds: 60 }], startedBeforeOutage: true, replacedAfterMs: 60_000 },
     { case: 'unreachable:NoExecute without seconds keeps even a pending pod', tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists' as const, effect: 'NoExecute' as const }], startedBeforeOutage: false, replacedAfterMs: undefined },
-  ])('silent device: $case', async ({ tolerations, startedBeforeOutage, replacedAfterMs }) => {
+  ] as { case: string; tolerations: Toleration[] | undefined; startedBeforeOutage: boolean; replacedAfterMs: number | undefined; markPodsNotReady?: boolean }[])('silent device: $case', async ({ tolerations, startedBeforeOutage, replacedAfterMs, markPodsNotReady }) => {
     await f.store.create('replicasets.apps', rsManifest(4, tolerations ? { tolerations } : {}));
     if (startedBeforeOutage) await f.until(async () => (await rs(f)).status?.readyReplicas === 4, 'ready');
     else await f.settle();
     const victim = (await pods(f)).find((p) => p.spec.nodeName === 'node-0');
     expect(victim).toBeDefined();
-    await f.kubelet.setOffline('node-0', true);
+    await f.kubelet.setOffline('node-0', true, { markPodsNotReady: markPodsNotReady === true });
     await f.advance(90_000, 1000);
+    if (startedBeforeOutage && replacedAfterMs === undefined) expect((await rs(f)).status).toMatchObject({ replicas: 4, readyReplicas: 4, availableReplicas: 4 });
     const after = (await f.store.get({ resource: 'pods', namespace: 'default', name: victim?.metadata.name ?? '' })) as Pod | undefined;
     const onOthers = (await pods(f)).filter((p) => p.spec.nodeName !== 'node-0');
     if (replacedAfterMs === undefined) {
@@ -133,7 +135,7 @@ describe('ReplicaSet controller', () => {
       expect(Date.parse(after?.metadata.deletionTimestamp ?? '') - Date.parse('2025-06-01T12:00:00Z')).toBeGreaterThanOrEqual(replacedAfterMs);
     }
     // The device returns: a Terminating pod is finished there, nothing is left over.
-    await f.kubelet.setOffline('node-0', false);
+    await f.kubelet.setOffline('node-0', false, { markPodsNotReady: markPodsNotReady === true });
     await f.until(async () => (await f.store.list('pods')).items.length === 4 && (await rs(f)).status?.readyReplicas === 4, 'converged');
   });
 });

@@ -110,7 +110,7 @@ export class ReplicaSetReconciler implements Reconciler {
     // it never counts a pod this sync just deleted: the Deployment's budget relies on that.
     const selector = labelSelectorAsSelector(rs.spec.selector);
     const after = informers.pods.byIndex(BY_CONTROLLER, rs.metadata.uid ?? '').filter((p) => isPodActive(p) && selector.matches(p.metadata.labels ?? {}));
-    await writeReplicaSetStatus(store, rs, replicaSetStatus(rs, after, now, failure));
+    await writeReplicaSetStatus(store, rs, replicaSetStatus(rs, after, { nowMs: now, nodeOf: (n) => informers.nodes.get(n), ...(failure ? { failure } : {}) }));
     for (const p of after) {
       const left = msUntilAvailable(p, rs.spec.minReadySeconds, now);
       if (left !== undefined) recheck = Math.min(recheck ?? left, left);

@@ -1,17 +1,26 @@
 // ReplicaSet status as Kubernetes computes it (replica_set_utils.calculateStatus), and writing it
 // only when it changed.
 
-import type { Pod } from '../../../shared/api/core';
+import type { Node, Pod } from '../../../shared/api/core';
 import type { ReplicaSet, ReplicaSetStatus, WorkloadCondition } from '../../../shared/api/workloads';
 import { deepEqual } from '../../store/object-meta';
 import type { Cached } from '../../informer/informer';
 import type { Store } from '../../store/types';
 import { ignoreNotFound } from '../util/claim';
 import { removeCondition, setCondition } from '../util/conditions';
-import { isPodAvailable, isPodReady, isoSeconds } from '../util/pods';
+import { isPodAvailable, isoSeconds } from '../util/pods';
+import { countsReady } from './ranking';
 
-/** `failure`: the error of the last create/delete round, shown as the ReplicaFailure condition. */
-export function replicaSetStatus(rs: Cached<ReplicaSet>, active: readonly Cached<Pod>[], nowMs: number, failure?: { reason: 'FailedCreate' | 'FailedDelete'; message: string }): ReplicaSetStatus {
+export interface StatusInput {
+  nowMs: number;
+  nodeOf: (name: string) => Cached<Node> | undefined;
+  /** The error of the last create/delete round, shown as the ReplicaFailure condition. */
+  failure?: { reason: 'FailedCreate' | 'FailedDelete'; message: string };
+}
+
+/** Pods on silent devices count as they last reported (see countsReady). */
+export function replicaSetStatus(rs: Cached<ReplicaSet>, active: readonly Cached<Pod>[], input: StatusInput): ReplicaSetStatus {
+  const { nowMs, failure } = input;
   const templateLabels = rs.spec.template?.metadata?.labels ?? {};
   let fullyLabeled = 0;
   let ready = 0;
@@ -19,9 +28,11 @@ export function replicaSetStatus(rs: Cached<ReplicaSet>, active: readonly Cached
   for (const p of active) {
     const labels = p.metadata.labels ?? {};
     if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fullyLabeled++;
-    if (isPodReady(p)) {
+    const node = p.spec.nodeName ? input.nodeOf(p.spec.nodeName) : undefined;
+    if (countsReady(p, node)) {
       ready++;
-      if (isPodAvailable(p, rs.spec.minReadySeconds, nowMs)) available++;
+      // A pod presumed ready on a silent device was ready before it went silent: available.
+      if (isPodAvailable(p, rs.spec.minReadySeconds, nowMs) || p.status?.conditions?.some((c) => c.type === 'Ready' && c.status !== 'True')) available++;
     }
   }
   let conditions: WorkloadCondition[] = [...(rs.status?.conditions ?? [])];
