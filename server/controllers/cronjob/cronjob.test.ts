@@ -41,7 +41,7 @@ describe('CronJob controller', () => {
 
   it('creates <name>-<minute> at each schedule time and records the run', async () => {
     await start();
-    await f.store.create('cronjobs.batch', cronJobManifest('backup', '*/5 * * * *', { timeZone: 'UTC' }));
+    await f.store.create('cronjobs.batch', cronJobManifest('backup', { schedule: '*/5 * * * *', timeZone: 'UTC' }));
     await f.advance(4 * minute, 5000);
     expect(await jobs(f)).toHaveLength(0);
     await f.advance(2 * minute, 5000);
@@ -60,7 +60,7 @@ describe('CronJob controller', () => {
 
   it('fires in the CronJob time zone', async () => {
     await start();
-    await f.store.create('cronjobs.batch', cronJobManifest('backup', '0 22 * * *', { timeZone: 'Europe/Berlin' }));
+    await f.store.create('cronjobs.batch', cronJobManifest('backup', { schedule: '0 22 * * *', timeZone: 'Europe/Berlin' }));
     await f.advance(8 * 60 * minute + 5 * minute, 5 * minute);
     expect((await jobs(f)).map((j) => j.metadata.name)).toEqual([jobName('2025-06-01T20:00:00Z')]);
     expect((await jobs(f))[0]?.metadata.annotations?.[SCHEDULED_TIMESTAMP]).toBe('2025-06-01T22:00:00+02:00');
@@ -72,7 +72,7 @@ describe('CronJob controller', () => {
     ['Replace', 1, 3],
   ] as const)('concurrencyPolicy %s with jobs that outlast the interval: %i active, %i created', async (policy, active, created) => {
     await start({ outcome: () => 'run' });
-    await f.store.create('cronjobs.batch', cronJobManifest('backup', '* * * * *', { concurrencyPolicy: policy, timeZone: 'UTC' }));
+    await f.store.create('cronjobs.batch', cronJobManifest('backup', { schedule: '* * * * *', concurrencyPolicy: policy, timeZone: 'UTC' }));
     await f.advance(3 * minute + 30_000, 5000);
     const all = (await jobs(f)).filter((j) => !j.metadata.deletionTimestamp);
     const cj = (await f.store.get(ref)) as CronJob;
@@ -89,7 +89,7 @@ describe('CronJob controller', () => {
     ['a 1-minute deadline', 60, []],
   ])('after a server outage runs only the latest missed schedule, with %s', async (_name, startingDeadlineSeconds, want) => {
     await start();
-    await f.store.create('cronjobs.batch', cronJobManifest('backup', '*/10 * * * *', { timeZone: 'UTC', ...(startingDeadlineSeconds ? { startingDeadlineSeconds } : {}) }));
+    await f.store.create('cronjobs.batch', cronJobManifest('backup', { schedule: '*/10 * * * *', timeZone: 'UTC', ...(startingDeadlineSeconds ? { startingDeadlineSeconds } : {}) }));
     await f.advance(minute, 5000);
     await f.stop();
     clock.advance(33 * minute);
@@ -102,7 +102,7 @@ describe('CronJob controller', () => {
 
   it('runs the latest schedule missed while suspended when resumed', async () => {
     await start();
-    await f.store.create('cronjobs.batch', cronJobManifest('backup', '*/10 * * * *', { timeZone: 'UTC', suspend: true }));
+    await f.store.create('cronjobs.batch', cronJobManifest('backup', { schedule: '*/10 * * * *', timeZone: 'UTC', suspend: true }));
     await f.advance(25 * minute, 30_000);
     expect(await jobs(f)).toHaveLength(0);
     await f.store.guaranteedUpdate(ref, (cur) => ({ ...cur, spec: { ...(cur.spec as object), suspend: false } }));
@@ -112,7 +112,7 @@ describe('CronJob controller', () => {
 
   it('keeps successfulJobsHistoryLimit finished Jobs', async () => {
     await start({ runMs: 5000 });
-    await f.store.create('cronjobs.batch', cronJobManifest('backup', '* * * * *', { timeZone: 'UTC', successfulJobsHistoryLimit: 2 }));
+    await f.store.create('cronjobs.batch', cronJobManifest('backup', { schedule: '* * * * *', timeZone: 'UTC', successfulJobsHistoryLimit: 2 }));
     await f.advance(6 * minute + 30_000, 5000);
     const names = (await jobs(f)).filter((j) => !j.metadata.deletionTimestamp).map((j) => j.metadata.name);
     expect(names).toEqual([jobName('2025-06-01T12:05:00Z'), jobName('2025-06-01T12:06:00Z')]);

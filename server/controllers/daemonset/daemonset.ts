@@ -95,9 +95,9 @@ export class DaemonSetReconciler implements Reconciler {
     }
     const after = informers.pods.byIndex(BY_CONTROLLER, ds.metadata.uid ?? '');
     const nodeToPods = mapPods(after);
-    await writeDaemonSetStatus(store, ds, daemonSetStatus(ds, nodes, nodeToPods, hash, now));
+    await writeDaemonSetStatus(store, ds, daemonSetStatus(ds, { nodes, nodeToPods, hash, nowMs: now }));
     for (const p of after) {
-      const left = msUntilAvailable(p, ds.spec.minReadySeconds, now);
+      const left = msUntilAvailable(p, { minReadySeconds: ds.spec.minReadySeconds, nowMs: now });
       if (left !== undefined) recheck = Math.min(recheck ?? left, left);
     }
     return recheck !== undefined ? { requeueAfterMs: recheck + 1 } : undefined;
@@ -165,7 +165,7 @@ export class DaemonSetReconciler implements Reconciler {
     this.expectations.expect(key, createOn.length, remove.map((p) => objectKey(p.metadata.namespace, p.metadata.name)));
     const template = { ...ds.spec.template, spec: { ...ds.spec.template.spec, tolerations: daemonTolerations(ds.spec.template.spec) } };
     let next = 0;
-    const { successes, error } = await slowStartBatch(createOn.length, 1, async () => {
+    const { successes, error } = await slowStartBatch({ count: createOn.length, initial: 1 }, async () => {
       const node = createOn[next++] ?? '';
       const pod = podFromTemplate(template, { namespace: ds.metadata.namespace ?? '', generateName: `${ds.metadata.name ?? ''}-`, owner: ds as DaemonSet, nodeName: node, extraLabels: { [REVISION_HASH]: hash } });
       const created = await this.ctx.store.create('pods', pod);

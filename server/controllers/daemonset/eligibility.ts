@@ -4,7 +4,7 @@
 // pressure). A pod that tolerates the node's NoExecute taints may keep running where it no longer
 // could be placed.
 
-import type { Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration } from '../../../shared/api/core';
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Toleration } from '../../../shared/api/core';
 import type { DaemonSet } from '../../../shared/api/workloads';
 import type { Cached } from '../../informer/informer';
 import {
@@ -83,9 +83,9 @@ export function nodeShouldRunDaemonPod(node: Cached<Node>, ds: Cached<DaemonSet>
   if (!nodeMatches(spec, node)) return { shouldRun: false, shouldContinueRunning: false };
   const tolerations = daemonTolerations(spec);
   const taints = node.spec?.taints;
-  const blocking = untoleratedTaint(taints, tolerations, (t: Taint) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  const blocking = untoleratedTaint(taints, { tolerations, effects: ['NoSchedule', 'NoExecute'] });
   if (!blocking) return { shouldRun: true, shouldContinueRunning: true };
-  const evicting = untoleratedTaint(taints, tolerations, (t: Taint) => t.effect === 'NoExecute');
+  const evicting = untoleratedTaint(taints, { tolerations, effects: ['NoExecute'] });
   return { shouldRun: false, shouldContinueRunning: !evicting };
 }
 

@@ -38,8 +38,8 @@ export function isPodUpdated(pod: Cached<Pod>, hash: string): boolean {
 /** Budgets (surgeCount / unavailableCount): both round up; neither given means one unavailable. */
 export function budgets(ds: Cached<DaemonSet>, desired: number): { maxSurge: number; maxUnavailable: number } {
   const ru = ds.spec.updateStrategy?.rollingUpdate;
-  const maxSurge = scaledValue(ru?.maxSurge, desired, true, 0);
-  let maxUnavailable = scaledValue(ru?.maxUnavailable, desired, true, 1);
+  const maxSurge = scaledValue(ru?.maxSurge, desired, { roundUp: true, fallback: 0 });
+  let maxUnavailable = scaledValue(ru?.maxUnavailable, desired, { roundUp: true, fallback: 1 });
   if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
   return { maxSurge, maxUnavailable };
 }
@@ -65,7 +65,7 @@ export function rollingUpdatePlan(input: RollingInput): RollingPlan {
   const { ds, hash, nodeToPods, nodeOf, nowMs } = input;
   const { maxSurge, maxUnavailable } = budgets(ds, input.desired);
   const min = ds.spec.minReadySeconds;
-  const available = (p: Cached<Pod>) => isPodAvailable(p, min, nowMs);
+  const available = (p: Cached<Pod>) => isPodAvailable(p, { minReadySeconds: min, nowMs });
   const names = new Set([...nodeToPods.keys(), ...input.wanted]);
   const reachable: [string, readonly Cached<Pod>[]][] = [...names]
     .filter((name) => {

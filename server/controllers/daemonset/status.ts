@@ -18,7 +18,15 @@ import { isPodUpdated } from './rolling';
 export const NODES_UNREACHABLE = 'NodesUnreachable';
 const NAMES_SHOWN = 10;
 
-export function daemonSetStatus(ds: Cached<DaemonSet>, nodes: readonly Cached<Node>[], nodeToPods: ReadonlyMap<string, readonly Cached<Pod>[]>, hash: string, nowMs: number): DaemonSetStatus {
+export interface StatusInput {
+  nodes: readonly Cached<Node>[];
+  nodeToPods: ReadonlyMap<string, readonly Cached<Pod>[]>;
+  /** The current controller-revision-hash. */
+  hash: string;
+  nowMs: number;
+}
+
+export function daemonSetStatus(ds: Cached<DaemonSet>, { nodes, nodeToPods, hash, nowMs }: StatusInput): DaemonSetStatus {
   let desired = 0;
   let current = 0;
   let misscheduled = 0;
@@ -43,7 +51,7 @@ export function daemonSetStatus(ds: Cached<DaemonSet>, nodes: readonly Cached<No
     current++;
     if (isPodReady(pod)) {
       ready++;
-      if (isPodAvailable(pod, ds.spec.minReadySeconds, nowMs)) available++;
+      if (isPodAvailable(pod, { minReadySeconds: ds.spec.minReadySeconds, nowMs })) available++;
     }
     if (isPodUpdated(pod, hash)) updated++;
   }

@@ -80,7 +80,7 @@ export class DeploymentReconciler implements Reconciler {
     const r = new Rollout(cached, rsList, { store, events: this.ctx.events('deployment-controller'), now: () => clock.now() });
     if (r.d.metadata.deletionTimestamp) {
       const { newRS, oldRSs } = await r.replicaSets(false);
-      await r.setStatus(calculateStatus(r.d, newRS ? [...oldRSs, newRS] : oldRSs, newRS, clock.now()));
+      await r.setStatus(calculateStatus(r.d, { all: newRS ? [...oldRSs, newRS] : oldRSs, newRS, nowMs: clock.now() }));
       return;
     }
     await this.checkPausedConditions(r);
@@ -100,11 +100,11 @@ export class DeploymentReconciler implements Reconciler {
   /** Scaling only (paused, or replicas changed mid-rollout): proportional scale, then status. */
   private async sync(r: Rollout): Promise<void> {
     const { newRS, oldRSs } = await r.replicaSets(false);
-    await scaleDeployment(r, newRS, oldRSs);
+    await scaleDeployment(r, { newRS, oldRSs });
     const current = newRS && r.rsList.find((x) => x.metadata.uid === newRS.metadata.uid);
     const olds = r.rsList.filter((x) => x.metadata.uid !== current?.metadata.uid);
     if (r.d.spec.paused) await r.cleanup(olds);
-    await r.setStatus(calculateStatus(r.d, current ? [...olds, current] : olds, current, this.ctx.clock.now()));
+    await r.setStatus(calculateStatus(r.d, { all: current ? [...olds, current] : olds, newRS: current, nowMs: this.ctx.clock.now() }));
   }
 
   /** checkPausedConditions: Progressing turns Unknown with DeploymentPaused / DeploymentResumed. */
@@ -114,8 +114,8 @@ export class DeploymentReconciler implements Reconciler {
     if (c?.reason === REASON.timedOut) return;
     const pausedShown = c?.reason === REASON.paused;
     const now = this.ctx.clock.now();
-    if (r.d.spec.paused && !pausedShown) r.setStatusCondition(newCondition('Progressing', 'Unknown', REASON.paused, 'Deployment is paused', now));
-    else if (!r.d.spec.paused && pausedShown) r.setStatusCondition(newCondition('Progressing', 'Unknown', REASON.resumed, 'Deployment is resumed', now));
+    if (r.d.spec.paused && !pausedShown) r.setStatusCondition(newCondition({ type: 'Progressing', status: 'Unknown', reason: REASON.paused, message: 'Deployment is paused' }, now));
+    else if (!r.d.spec.paused && pausedShown) r.setStatusCondition(newCondition({ type: 'Progressing', status: 'Unknown', reason: REASON.resumed, message: 'Deployment is resumed' }, now));
     else return;
     await r.writeDeployment();
   }

@@ -25,7 +25,7 @@ async function reconcileNewReplicaSet(r: Rollout, all: ReplicaSet[], newRS: Repl
   const current = newRS.spec.replicas ?? 0;
   if (current === desired) return false;
   if (current > desired) return (await r.scale(newRS, desired, 'down')).scaled;
-  return (await r.scale(newRS, newRSNewReplicas(r.d, all, newRS), 'up')).scaled;
+  return (await r.scale(newRS, newRSNewReplicas(r.d, { all, newRS }), 'up')).scaled;
 }
 
 async function reconcileOldReplicaSets(r: Rollout, newRS: ReplicaSet, oldRSs: ReplicaSet[]): Promise<boolean> {

@@ -61,14 +61,14 @@ export class Rollout {
 
   private async syncExistingNewRS(rs: ReplicaSet, newRevision: number): Promise<ReplicaSet> {
     const copy = structuredClone(rs);
-    const annotationsChanged = setNewReplicaSetAnnotations(this.d, copy, newRevision, true);
+    const annotationsChanged = setNewReplicaSetAnnotations(this.d, copy, { newRevision, exists: true });
     const minReady = this.d.spec.minReadySeconds ?? 0;
     if (annotationsChanged || (copy.spec.minReadySeconds ?? 0) !== minReady) {
       return this.writeRS(rs, (cur) => ({ ...cur, metadata: { ...cur.metadata, annotations: copy.metadata.annotations }, spec: { ...cur.spec, minReadySeconds: minReady } }));
     }
     let needsUpdate = this.setRevision(rs.metadata.annotations?.[REVISION] ?? '');
     if (progressDeadlineSeconds(this.d) !== undefined && !getCondition(this.d.status?.conditions, 'Progressing')) {
-      this.setStatusCondition(newCondition('Progressing', 'True', REASON.foundNewRS, `Found new replica set "${rs.metadata.name ?? ''}"`, this.deps.now()));
+      this.setStatusCondition(newCondition({ type: 'Progressing', status: 'True', reason: REASON.foundNewRS, message: `Found new replica set "${rs.metadata.name ?? ''}"` }, this.deps.now()));
       needsUpdate = true;
     }
     if (needsUpdate) await this.writeDeployment();
@@ -88,8 +88,8 @@ export class Rollout {
       metadata: { name: `${this.name}-${hash}`, namespace: d.metadata.namespace, labels: template.metadata.labels, ownerReferences: [newControllerRef(d)] },
       spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
     };
-    rs.spec.replicas = newRSNewReplicas(d, [...oldRSs, rs], rs);
-    setNewReplicaSetAnnotations(d, rs, newRevision, false);
+    rs.spec.replicas = newRSNewReplicas(d, { all: [...oldRSs, rs], newRS: rs });
+    setNewReplicaSetAnnotations(d, rs, { newRevision, exists: false });
     let created: ReplicaSet;
     let alreadyExisted = false;
     try {
@@ -98,7 +98,7 @@ export class Rollout {
       if (!isFlotillaError(err, 'AlreadyExists')) {
         const msg = `Failed to create new replica set "${rs.metadata.name ?? ''}": ${err instanceof Error ? err.message : String(err)}`;
         if (progressDeadlineSeconds(d) !== undefined) {
-          this.setStatusCondition(newCondition('Progressing', 'False', REASON.failedRSCreate, msg, this.deps.now()));
+          this.setStatusCondition(newCondition({ type: 'Progressing', status: 'False', reason: REASON.failedRSCreate, message: msg }, this.deps.now()));
           await this.writeDeployment().catch(() => undefined);
         }
         this.deps.events.record(d, 'Warning', REASON.failedRSCreate, msg);
@@ -120,7 +120,7 @@ export class Rollout {
     if (!alreadyExisted && replicas > 0) this.deps.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name ?? ''} from 0 to ${replicas}`);
     let needsUpdate = this.setRevision(String(newRevision));
     if (!alreadyExisted && progressDeadlineSeconds(d) !== undefined) {
-      this.setStatusCondition(newCondition('Progressing', 'True', REASON.newRSCreated, `Created new replica set "${created.metadata.name ?? ''}"`, this.deps.now()));
+      this.setStatusCondition(newCondition({ type: 'Progressing', status: 'True', reason: REASON.newRSCreated, message: `Created new replica set "${created.metadata.name ?? ''}"` }, this.deps.now()));
       needsUpdate = true;
     }
     if (needsUpdate) await this.writeDeployment();
@@ -167,7 +167,7 @@ export class Rollout {
   async scale(rs: ReplicaSet, size: number, operation?: 'up' | 'down'): Promise<{ rs: ReplicaSet; scaled: boolean }> {
     const from = rs.spec.replicas ?? 0;
     const copy = structuredClone(rs);
-    const annotationsChanged = setReplicasAnnotations(copy, desiredReplicas(this.d), desiredReplicas(this.d) + maxSurge(this.d));
+    const annotationsChanged = setReplicasAnnotations(copy, { desired: desiredReplicas(this.d), max: desiredReplicas(this.d) + maxSurge(this.d) });
     if (from === size && !annotationsChanged) return { rs, scaled: false };
     const replicaAnnotations = { [DESIRED_REPLICAS]: copy.metadata.annotations?.[DESIRED_REPLICAS] ?? '', [MAX_REPLICAS]: copy.metadata.annotations?.[MAX_REPLICAS] ?? '' };
     const written = await this.writeRS(rs, (cur) => ({ ...cur, metadata: { ...cur.metadata, annotations: { ...(cur.metadata.annotations ?? {}), ...replicaAnnotations } }, spec: { ...cur.spec, replicas: size } }));
@@ -194,7 +194,7 @@ export class Rollout {
   /** syncRolloutStatus: writes the rollout's status when it changed; remembers when to look again. */
   async syncRolloutStatus(newRS: ReplicaSet | undefined, oldRSs: readonly ReplicaSet[]): Promise<void> {
     const all = newRS ? [...oldRSs, newRS] : [...oldRSs];
-    const { status, requeueAfterMs } = rolloutStatus(this.d, all, newRS, this.deps.now());
+    const { status, requeueAfterMs } = rolloutStatus(this.d, { all, newRS, nowMs: this.deps.now() });
     this.requeueAfterMs = requeueAfterMs;
     await this.setStatus(status);
   }

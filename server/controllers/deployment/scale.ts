@@ -33,7 +33,7 @@ function proportion(r: Rollout, rs: ReplicaSet, toAdd: number, added: number): n
   return toAdd > 0 ? Math.min(f, allowed) : Math.max(f, allowed);
 }
 
-export async function scaleDeployment(r: Rollout, newRS: ReplicaSet | undefined, oldRSs: readonly ReplicaSet[]): Promise<void> {
+export async function scaleDeployment(r: Rollout, { newRS, oldRSs }: { newRS: ReplicaSet | undefined; oldRSs: readonly ReplicaSet[] }): Promise<void> {
   const desired = desiredReplicas(r.d);
   const active = activeReplicaSets([newRS, ...oldRSs]);
   const single = active.length === 1 ? active[0] : active.length === 0 ? (newRS ?? [...oldRSs].sort(byCreation).at(-1)) : undefined;

@@ -19,9 +19,10 @@ export const REASON = {
   minUnavailable: 'MinimumReplicasUnavailable',
 } as const;
 
-export function newCondition(type: string, status: WorkloadCondition['status'], reason: string, message: string, nowMs: number): WorkloadCondition {
+/** NewDeploymentCondition: lastUpdateTime and lastTransitionTime both now. */
+export function newCondition(c: Pick<WorkloadCondition, 'type' | 'status' | 'reason' | 'message'>, nowMs: number): WorkloadCondition {
   const t = isoSeconds(nowMs);
-  return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
+  return { type: c.type, status: c.status, lastUpdateTime: t, lastTransitionTime: t, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) };
 }
 
 /** Kubernetes omits zero counters (omitempty); so do we, so status diffs stay quiet. */
@@ -36,14 +37,20 @@ function omitZero(status: DeploymentStatus): DeploymentStatus {
 }
 
 /** calculateStatus: counters from the ReplicaSets' statuses, plus the Available condition. */
-export function calculateStatus(d: Deployment, all: readonly ReplicaSet[], newRS: ReplicaSet | undefined, nowMs: number): DeploymentStatus {
+export interface StatusInput {
+  all: readonly ReplicaSet[];
+  newRS: ReplicaSet | undefined;
+  nowMs: number;
+}
+
+export function calculateStatus(d: Deployment, { all, newRS, nowMs }: StatusInput): DeploymentStatus {
   const available = availableReplicas(all);
   const unavailable = Math.max(0, specReplicas(all) - available);
   let conditions = [...(d.status?.conditions ?? [])];
   conditions =
     available >= desiredReplicas(d) - maxUnavailable(d)
-      ? setCondition(conditions, newCondition('Available', 'True', REASON.minAvailable, 'Deployment has minimum availability.', nowMs))
-      : setCondition(conditions, newCondition('Available', 'False', REASON.minUnavailable, 'Deployment does not have minimum availability.', nowMs));
+      ? setCondition(conditions, newCondition({ type: 'Available', status: 'True', reason: REASON.minAvailable, message: 'Deployment has minimum availability.' }, nowMs))
+      : setCondition(conditions, newCondition({ type: 'Available', status: 'False', reason: REASON.minUnavailable, message: 'Deployment does not have minimum availability.' }, nowMs));
   return omitZero({
     observedGeneration: d.metadata.generation ?? 1,
     replicas: statusReplicas(all),
@@ -79,8 +86,9 @@ function timedOut(d: Deployment, next: DeploymentStatus, nowMs: number): boolean
  * completion or ProgressDeadlineExceeded) and ReplicaFailure mirrored from the ReplicaSets.
  * `requeueAfterMs`: when to look again to notice a deadline (requeueStuckDeployment).
  */
-export function rolloutStatus(d: Deployment, all: readonly ReplicaSet[], newRS: ReplicaSet | undefined, nowMs: number): { status: DeploymentStatus; requeueAfterMs?: number } {
-  const status = calculateStatus(d, all, newRS, nowMs);
+export function rolloutStatus(d: Deployment, input: StatusInput): { status: DeploymentStatus; requeueAfterMs?: number } {
+  const { all, newRS, nowMs } = input;
+  const status = calculateStatus(d, input);
   const deadline = progressDeadlineSeconds(d);
   if (deadline === undefined) status.conditions = removeCondition(status.conditions, 'Progressing');
   const current = getCondition(d.status?.conditions, 'Progressing');
@@ -89,15 +97,15 @@ export function rolloutStatus(d: Deployment, all: readonly ReplicaSet[], newRS: 
   if (deadline !== undefined && !complete) {
     if (deploymentComplete(d, status)) {
       const msg = rsName ? `ReplicaSet "${rsName}" has successfully progressed.` : `Deployment "${d.metadata.name ?? ''}" has successfully progressed.`;
-      status.conditions = setCondition(status.conditions, newCondition('Progressing', 'True', REASON.newRSAvailable, msg, nowMs));
+      status.conditions = setCondition(status.conditions, newCondition({ type: 'Progressing', status: 'True', reason: REASON.newRSAvailable, message: msg }, nowMs));
     } else if (progressing(d, status)) {
       const msg = rsName ? `ReplicaSet "${rsName}" is progressing.` : `Deployment "${d.metadata.name ?? ''}" is progressing.`;
-      const c = newCondition('Progressing', 'True', REASON.rsUpdated, msg, nowMs);
+      const c = newCondition({ type: 'Progressing', status: 'True', reason: REASON.rsUpdated, message: msg }, nowMs);
       if (current?.status === 'True' && current.lastTransitionTime) c.lastTransitionTime = current.lastTransitionTime;
       status.conditions = [...removeCondition(status.conditions, 'Progressing'), c];
     } else if (timedOut(d, status, nowMs)) {
       const msg = rsName ? `ReplicaSet "${rsName}" has timed out progressing.` : `Deployment "${d.metadata.name ?? ''}" has timed out progressing.`;
-      status.conditions = setCondition(status.conditions, newCondition('Progressing', 'False', REASON.timedOut, msg, nowMs));
+      status.conditions = setCondition(status.conditions, newCondition({ type: 'Progressing', status: 'False', reason: REASON.timedOut, message: msg }, nowMs));
     }
   }
   const failure = [newRS, ...all].map((rs) => getCondition(rs?.status?.conditions, 'ReplicaFailure')).find((c) => c?.status === 'True');

@@ -30,8 +30,8 @@ export function isRollingUpdate(d: Deployment): boolean {
 export function fenceposts(d: Deployment): { surge: number; unavailable: number } {
   const desired = desiredReplicas(d);
   const ru = d.spec.strategy?.rollingUpdate;
-  const surge = scaledValue(ru?.maxSurge, desired, true, '25%');
-  let unavailable = scaledValue(ru?.maxUnavailable, desired, false, '25%');
+  const surge = scaledValue(ru?.maxSurge, desired, { roundUp: true, fallback: '25%' });
+  let unavailable = scaledValue(ru?.maxUnavailable, desired, { roundUp: false, fallback: '25%' });
   if (surge === 0 && unavailable === 0) unavailable = 1;
   return { surge, unavailable };
 }
@@ -108,7 +108,7 @@ export function activeReplicaSets(rss: readonly (ReplicaSet | undefined)[]): Rep
 }
 
 /** NewRSNewReplicas for RollingUpdate: how far the new ReplicaSet may grow within maxSurge. */
-export function newRSNewReplicas(d: Deployment, all: readonly ReplicaSet[], newRS: ReplicaSet): number {
+export function newRSNewReplicas(d: Deployment, { all, newRS }: { all: readonly ReplicaSet[]; newRS: ReplicaSet }): number {
   const desired = desiredReplicas(d);
   const current = newRS.spec.replicas ?? 0;
   if (!isRollingUpdate(d)) return desired;
@@ -140,7 +140,7 @@ export function copyAnnotations(d: Deployment, rs: ReplicaSet): boolean {
 }
 
 /** SetReplicasAnnotations. Mutates; true when changed. */
-export function setReplicasAnnotations(rs: ReplicaSet, desired: number, max: number): boolean {
+export function setReplicasAnnotations(rs: ReplicaSet, { desired, max }: { desired: number; max: number }): boolean {
   const a = { ...(rs.metadata.annotations ?? {}) };
   if (a[DESIRED_REPLICAS] === String(desired) && a[MAX_REPLICAS] === String(max)) return false;
   a[DESIRED_REPLICAS] = String(desired);
@@ -154,7 +154,7 @@ export function setReplicasAnnotations(rs: ReplicaSet, desired: number, max: num
  * `newRevision` when lower (a rollback to this ReplicaSet records its old revision in the
  * revision-history annotation), and on creation set the replica annotations. Mutates.
  */
-export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRevision: number, exists: boolean): boolean {
+export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, { newRevision, exists }: { newRevision: number; exists: boolean }): boolean {
   let changed = copyAnnotations(d, rs);
   const a = { ...(rs.metadata.annotations ?? {}) };
   const oldText = a[REVISION];
@@ -171,6 +171,6 @@ export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRe
     }
   }
   rs.metadata.annotations = a;
-  if (!exists && setReplicasAnnotations(rs, desiredReplicas(d), desiredReplicas(d) + maxSurge(d))) changed = true;
+  if (!exists && setReplicasAnnotations(rs, { desired: desiredReplicas(d), max: desiredReplicas(d) + maxSurge(d) })) changed = true;
   return changed;
 }

@@ -18,7 +18,7 @@ describe('endpointSubsets', () => {
     spec: { nodeName: 'n1', containers: [{ name: 'c', ports }] },
     status: { phase: 'Running', ...(ip ? { podIP: ip } : {}), conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
   });
-  const svc = (targetPort: number | string) => serviceManifest('web', { app: 'web' }, [{ name: 'http', port: 80, targetPort }]) as never;
+  const svc = (targetPort: number | string) => serviceManifest('web', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort }] }) as never;
 
   it.each([
     ['targetPort by number', 8080, [pod('a', '10.0.0.2', true), pod('b', '10.0.0.1', false), pod('c', undefined, true)], [{ addresses: ['10.0.0.2'], notReadyAddresses: ['10.0.0.1'], port: 8080 }]],
@@ -43,7 +43,7 @@ describe('Endpoints controller', () => {
   });
 
   it('follows the ready pods of a Deployment behind a Service, and goes with the Service', async () => {
-    await f.store.create('services', serviceManifest('web', { app: 'web' }, [{ port: 80, targetPort: 8080 }]));
+    await f.store.create('services', serviceManifest('web', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }));
     await f.store.create('deployments.apps', deploymentManifest('web', { replicas: 3 }));
     await f.settle();
     const pending = (await f.store.get(epRef)) as Endpoints | undefined;

@@ -37,24 +37,24 @@ export function daemonSetManifest(name: string, o: { image?: string; nodeSelecto
   };
 }
 
-export function jobManifest(name: string, spec: Partial<Job['spec']> = {}, restartPolicy: 'Never' | 'OnFailure' = 'Never'): Job {
+export function jobManifest(name: string, spec: Partial<Job['spec']> = {}): Job {
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name, namespace: 'default' },
-    spec: { template: { metadata: { labels: { job: name } }, spec: { containers: containers('registry.local/task:v1'), restartPolicy } }, ...spec },
+    spec: { template: { metadata: { labels: { job: name } }, spec: { containers: containers('registry.local/task:v1'), restartPolicy: 'Never' } }, ...spec },
   };
 }
 
-export function cronJobManifest(name: string, schedule: string, spec: Partial<CronJob['spec']> = {}): CronJob {
+export function cronJobManifest(name: string, spec: Partial<CronJob['spec']> & { schedule: string }): CronJob {
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
     metadata: { name, namespace: 'default' },
-    spec: { schedule, jobTemplate: { spec: { template: { spec: { containers: containers('registry.local/task:v1'), restartPolicy: 'Never' } } } }, ...spec },
+    spec: { jobTemplate: { spec: { template: { spec: { containers: containers('registry.local/task:v1'), restartPolicy: 'Never' } } } }, ...spec },
   };
 }
 
-export function serviceManifest(name: string, selector: Record<string, string>, ports: { name?: string; port: number; targetPort?: number | string }[]): KubeObject {
+export function serviceManifest(name: string, { selector, ports }: { selector: Record<string, string>; ports: { name?: string; port: number; targetPort?: number | string }[] }): KubeObject {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { selector, ports: ports.map((p) => ({ protocol: 'TCP', ...p })) } };
 }

@@ -145,7 +145,7 @@ export class JobReconciler implements Reconciler {
     const uid = job.metadata.uid ?? '';
     this.expectations.expect(key, count);
     const labels = { [JOB_LABELS.controllerUid]: uid, [JOB_LABELS.legacyControllerUid]: uid, [JOB_LABELS.jobName]: name, [JOB_LABELS.legacyJobName]: name };
-    const { successes, error } = await slowStartBatch(count, 1, async () => {
+    const { successes, error } = await slowStartBatch({ count, initial: 1 }, async () => {
       const pod = podFromTemplate(job.spec.template, { namespace: job.metadata.namespace ?? '', generateName: `${name}-`, owner: job as Job, extraLabels: labels });
       const created = await this.ctx.store.create('pods', pod);
       this.events.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name ?? ''}`);

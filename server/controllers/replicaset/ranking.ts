@@ -70,7 +70,7 @@ export interface LostVerdict {
  * A lost pod is deleted (it stays Terminating until its device returns and stops it) and the
  * ReplicaSet creates a replacement; nothing on a reachable node is ever lost.
  */
-export function lostVerdict(pod: Cached<Pod>, node: Cached<Node> | undefined, nowMs: number): LostVerdict {
+export function lostVerdict(pod: Cached<Pod>, { node, nowMs }: { node: Cached<Node> | undefined; nowMs: number }): LostVerdict {
   if (!node || !isNodeUnreachable(node)) return { lost: false };
   const tolerations = tolerationsFor(pod.spec?.tolerations, { key: TAINT_UNREACHABLE, effect: 'NoExecute' });
   if (tolerations.length > 0) {

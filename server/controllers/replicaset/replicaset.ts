@@ -112,7 +112,7 @@ export class ReplicaSetReconciler implements Reconciler {
     const after = informers.pods.byIndex(BY_CONTROLLER, rs.metadata.uid ?? '').filter((p) => isPodActive(p) && selector.matches(p.metadata.labels ?? {}));
     await writeReplicaSetStatus(store, rs, replicaSetStatus(rs, after, { nowMs: now, nodeOf: (n) => informers.nodes.get(n), ...(failure ? { failure } : {}) }));
     for (const p of after) {
-      const left = msUntilAvailable(p, rs.spec.minReadySeconds, now);
+      const left = msUntilAvailable(p, { minReadySeconds: rs.spec.minReadySeconds, nowMs: now });
       if (left !== undefined) recheck = Math.min(recheck ?? left, left);
     }
     if (failure) throw new Error(`replicaset ${key}: ${failure.message}`);
@@ -125,7 +125,7 @@ export class ReplicaSetReconciler implements Reconciler {
     const usable: Cached<Pod>[] = [];
     let recheckInMs: number | undefined;
     for (const p of active) {
-      const verdict = lostVerdict(p, p.spec.nodeName ? nodeOf(p.spec.nodeName) : undefined, now);
+      const verdict = lostVerdict(p, { node: p.spec.nodeName ? nodeOf(p.spec.nodeName) : undefined, nowMs: now });
       if (verdict.lost) lost.push(p);
       else usable.push(p);
       if (verdict.recheckInMs !== undefined) recheckInMs = Math.min(recheckInMs ?? verdict.recheckInMs, verdict.recheckInMs);
@@ -154,7 +154,7 @@ export class ReplicaSetReconciler implements Reconciler {
     }
     const ns = rs.metadata.namespace ?? '';
     const initial = this.warmBatch.get(key) ?? 1;
-    const { successes, error, lastBatch } = await slowStartBatch(count, initial, async () => {
+    const { successes, error, lastBatch } = await slowStartBatch({ count, initial }, async () => {
       const pod = podFromTemplate(template, { namespace: ns, generateName: `${rs.metadata.name ?? ''}-`, owner: rs as ReplicaSet });
       const created = await this.ctx.store.create('pods', pod);
       this.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name ?? ''}`);

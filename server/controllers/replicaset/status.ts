@@ -32,7 +32,7 @@ export function replicaSetStatus(rs: Cached<ReplicaSet>, active: readonly Cached
     if (countsReady(p, node)) {
       ready++;
       // A pod presumed ready on a silent device was ready before it went silent: available.
-      if (isPodAvailable(p, rs.spec.minReadySeconds, nowMs) || p.status?.conditions?.some((c) => c.type === 'Ready' && c.status !== 'True')) available++;
+      if (isPodAvailable(p, { minReadySeconds: rs.spec.minReadySeconds, nowMs }) || p.status?.conditions?.some((c) => c.type === 'Ready' && c.status !== 'True')) available++;
     }
   }
   let conditions: WorkloadCondition[] = [...(rs.status?.conditions ?? [])];

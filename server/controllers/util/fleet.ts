@@ -50,10 +50,10 @@ export function tolerationsFor(tolerations: readonly Toleration[] | undefined, t
   return (tolerations ?? []).filter((t) => toleratesTaint(t, taint));
 }
 
-/** The first taint (of those `filter` selects) not tolerated, or undefined when all are. */
-export function untoleratedTaint(taints: readonly Taint[] | undefined, tolerations: readonly Toleration[] | undefined, filter: (t: Taint) => boolean): Taint | undefined {
+/** The first taint with one of `effects` that `tolerations` do not tolerate, or undefined when all are. */
+export function untoleratedTaint(taints: readonly Taint[] | undefined, { tolerations, effects }: { tolerations: readonly Toleration[] | undefined; effects: readonly Taint['effect'][] }): Taint | undefined {
   for (const taint of taints ?? []) {
-    if (!filter(taint)) continue;
+    if (!effects.includes(taint.effect)) continue;
     if (tolerationsFor(tolerations, taint).length === 0) return taint;
   }
   return undefined;

@@ -9,7 +9,8 @@ import { FlotillaError } from '../../../shared/errors';
  * string is an error (Kubernetes: "invalid value for IntOrString: invalid type: string is not a
  * percentage"). undefined yields `fallback`.
  */
-export function scaledValue(value: IntOrString | undefined, total: number, roundUp: boolean, fallback: IntOrString = 0): number {
+export function scaledValue(value: IntOrString | undefined, total: number, options: { roundUp: boolean; fallback?: IntOrString }): number {
+  const { roundUp, fallback = 0 } = options;
   const v = value ?? fallback;
   if (typeof v === 'number') return v;
   const m = /^(-?\d+)%$/.exec(v);

@@ -33,7 +33,7 @@ export async function deletePod(store: Store, pod: PodLike): Promise<boolean> {
  * whole batch succeeded), so a failing create (quota, invalid template) fails once, not count
  * times. Returns how many succeeded, the first error and the size of the last batch run.
  */
-export async function slowStartBatch(count: number, initial: number, fn: () => Promise<unknown>): Promise<{ successes: number; error?: unknown; lastBatch: number }> {
+export async function slowStartBatch({ count, initial }: { count: number; initial: number }, fn: () => Promise<unknown>): Promise<{ successes: number; error?: unknown; lastBatch: number }> {
   let remaining = count;
   let successes = 0;
   let lastBatch = 0;

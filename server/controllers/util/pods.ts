@@ -25,8 +25,13 @@ export function isPodReady(pod: Pick<Pod, 'status'>): boolean {
   return readyCondition(pod)?.status === 'True';
 }
 
+export interface AvailabilityOptions {
+  minReadySeconds: number | undefined;
+  nowMs: number;
+}
+
 /** Ready, and ready for at least `minReadySeconds` at `nowMs` (podutil.IsPodAvailable). */
-export function isPodAvailable(pod: Pick<Pod, 'status'>, minReadySeconds: number | undefined, nowMs: number): boolean {
+export function isPodAvailable(pod: Pick<Pod, 'status'>, { minReadySeconds, nowMs }: AvailabilityOptions): boolean {
   const ready = readyCondition(pod);
   if (ready?.status !== 'True') return false;
   const min = minReadySeconds ?? 0;
@@ -36,7 +41,7 @@ export function isPodAvailable(pod: Pick<Pod, 'status'>, minReadySeconds: number
 }
 
 /** Ms until a ready pod becomes available, or undefined when it is not ready or already available. */
-export function msUntilAvailable(pod: Pick<Pod, 'status'>, minReadySeconds: number | undefined, nowMs: number): number | undefined {
+export function msUntilAvailable(pod: Pick<Pod, 'status'>, { minReadySeconds, nowMs }: AvailabilityOptions): number | undefined {
   const ready = readyCondition(pod);
   const min = minReadySeconds ?? 0;
   if (ready?.status !== 'True' || min <= 0 || !ready.lastTransitionTime) return undefined;

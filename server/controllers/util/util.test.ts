@@ -21,11 +21,11 @@ describe('scaledValue (intstr.GetScaledValueFromIntOrPercent)', () => {
     ['10%', 1000, false, 100],
     ['7', 10, false, 7],
   ] as const)('%p of %p (roundUp %p) is %p', (value, total, up, want) => {
-    expect(scaledValue(value, total, up)).toBe(want);
+    expect(scaledValue(value, total, { roundUp: up })).toBe(want);
   });
 
   it('names a value that is neither a count nor a percentage', () => {
-    expect(() => scaledValue('lots', 10, true)).toThrow('string is not a percentage: got "lots"');
+    expect(() => scaledValue('lots', 10, { roundUp: true })).toThrow('string is not a percentage: got "lots"');
   });
 });
 
