@@ -77,8 +77,11 @@ async function main(): Promise<void> {
     }
   });
   await store.guaranteedUpdate({ resource: 'deployments.apps', namespace: 'default', name: 'fleet-app' }, (cur) => ({ ...cur, spec: { ...(cur.spec as object), replicas: REPLICAS } }));
-  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), LIMIT_MS).unref());
+  // A referenced timer keeps the process up: the realClock's timers are unref'd.
+  let limit: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => (limit = setTimeout(() => r('timeout'), LIMIT_MS)));
   const outcome = await Promise.race([finished.then(() => 'ok' as const), timeout]);
+  clearTimeout(limit);
   const elapsed = performance.now() - start;
   const writes = Number(store.currentResourceVersion()) - rv0;
   stop();
