@@ -12,6 +12,8 @@ import { readKubeconfig, writeKubeconfig } from './auth/kubeconfig';
 import { mintToken, verifyToken, TOKEN_RESOURCE } from './auth/tokens';
 import { apiTokenResource } from './auth/resource';
 import { Controller } from './controllers/controller';
+import { gcResources } from './controllers/gc/kinds';
+import { ControllerManager } from './controllers/manager';
 import { ensureSystemNamespaces, NamespaceReconciler } from './controllers/namespace';
 import { ServiceAccountReconciler } from './controllers/serviceaccount';
 import { QueuedEventSink } from './events/queued-sink';
@@ -105,9 +107,13 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
     new Controller(new ServiceAccountReconciler(store), { store, logger: log }),
   ];
   for (const c of controllers) await c.start();
+  // One set of informers for the workload controllers and the scheduler (the manager adds its
+  // indexes before anything starts).
   const informers = new InformerFactory(store);
+  const workloads = new ControllerManager({ store, logger: log, gc: gcResources(api.registry.all()), informers });
   const schedulerEvents = new QueuedEventSink(new EventRecorder(store, { component: 'default-scheduler' }), { onError: (err) => log.warn({ err }, 'scheduler: event not recorded') });
   const scheduler = new Scheduler({ store, informers, events: schedulerEvents, logger: log });
+  await workloads.start();
   await scheduler.start();
   log.info({ port: boundPort, insecurePort: boundInsecure, dataDir, durable: options.durable ?? false }, 'flotilla server ready');
 
@@ -120,6 +126,7 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
       for (const s of servers) s.closeAllConnections();
       await done;
       await scheduler.stop();
+      await workloads.stop();
       informers.stop();
       for (const c of controllers) await c.stop();
       await store.close();
