@@ -217,6 +217,16 @@ ${names.map((n) => `      - {name: ${n}, image: "busybox:1", command: ["sleep", 
     expect(describe).toMatch(/B:\s+22/);
   });
 
+  it('prints the usual kubectl columns for deployments, nodes and services', async () => {
+    // The server runs the Deployment controller: its ReplicaSet and pods exist, but no kubelet runs them (UP-TO-DATE counts pods created).
+    expect(await kubectlOk(kc, ['get', 'deploy'])).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/2\s+[0-2]\s+0\s+\S+/m);
+    const node = file('node.yaml', 'apiVersion: v1\nkind: Node\nmetadata:\n  name: pi-1\n  labels: {node-role.kubernetes.io/edge: ""}\nstatus:\n  nodeInfo: {kubeletVersion: flotilla-0.1.0}\n');
+    await kubectlOk(kc, ['apply', '-f', node]);
+    expect(await kubectlOk(kc, ['get', 'nodes'])).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\npi-1\s+\S+\s+edge\s+\S+\s+/m);
+    expect(await kubectlOk(kc, ['get', 'svc', 'web'])).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nweb\s+ClusterIP\s+\S+\s+<none>\s+80\/TCP\s+/m);
+    await kubectlOk(kc, ['delete', 'node', 'pi-1']);
+  });
+
   it('streams a pod creation to `kubectl get pods -A -w`', async () => {
     await kubectlOk(kc, ['run', 'first', '--image=busybox', '--restart=Never', '--', 'sleep', '60']);
     const watch = kubectlBackground(kc, ['get', 'pods', '-A', '-w', '--request-timeout=0']);
