@@ -1,13 +1,14 @@
 #!/bin/sh
 # Builds Flotilla's pause image as one `podman load`-able docker-archive per architecture.
 # Usage: images/pause/build.sh [amd64|arm64|arm ...]   (default: all three)
-# Output: images/pause/dist/pause-<version>-linux-<arch>.tar, tagged localhost/flotilla/pause:<version>.
+# Output: images/pause/dist/pause-<version>-linux-<arch>.tar (or $PAUSE_OUT/…), tagged localhost/flotilla/pause:<version>.
+# The archives are reproducible (fixed mtimes, sorted, stripped) and committed, so a device needs no compiler.
 # amd64 links musl (musl-tools, ~30 KB); arm64/arm link static glibc from Debian's cross compilers.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 version=$(cat "$here/VERSION")
 tag="localhost/flotilla/pause:$version"
-out="$here/dist"
+out="${PAUSE_OUT:-$here/dist}"
 [ $# -gt 0 ] || set -- amd64 arm64 arm
 mkdir -p "$out"
 

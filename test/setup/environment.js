@@ -37,6 +37,7 @@ function podmanPackages() {
     ['busybox-static', () => isStatic('/bin/busybox')],
     ['docker-registry', () => has('docker-registry')],
     ['musl-tools', () => has('musl-gcc')],
+    ['file', () => has('file')],
     ['gcc-aarch64-linux-gnu', () => has('aarch64-linux-gnu-gcc')],
     ['libc6-dev-arm64-cross', () => fs.existsSync('/usr/aarch64-linux-gnu/lib/libc.a')],
     ['gcc-arm-linux-gnueabihf', () => has('arm-linux-gnueabihf-gcc')],
