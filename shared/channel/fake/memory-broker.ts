@@ -48,6 +48,9 @@ export class MemoryConnection implements ChannelTransport {
   private readonly filters = new Set<string>();
   private readonly handlers = new Set<MessageHandler>();
   connected = true;
+  private markClosed: () => void = () => undefined;
+  /** Resolves when the connection is gone (dropped, ended or taken over). */
+  readonly closed = new Promise<void>((r) => (this.markClosed = r));
 
   constructor(
     private readonly broker: MemoryBroker,
@@ -91,6 +94,7 @@ export class MemoryConnection implements ChannelTransport {
     if (!this.connected) return;
     this.connected = false;
     this.broker.clients.delete(this);
+    this.markClosed();
     if (this.will) this.broker.route(this.clientId, this.will.topic, Buffer.from(this.will.payload), this.will.retain ?? false);
   }
 
@@ -98,5 +102,6 @@ export class MemoryConnection implements ChannelTransport {
   end(): void {
     this.connected = false;
     this.broker.clients.delete(this);
+    this.markClosed();
   }
 }
