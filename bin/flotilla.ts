@@ -13,7 +13,7 @@ program
   .option('--data-dir <dir>', 'where the store, certificates and kubeconfig live', './data')
   .option('--port <port>', 'HTTPS port of the Kubernetes API', '6443')
   .option('--bind-address <addr>', 'address the HTTPS API listens on', '0.0.0.0')
-  .option('--insecure-port <port>', 'also serve plain HTTP on 127.0.0.1 (no authentication; for local debugging)')
+  .option('--insecure-port <port>', 'also serve plain HTTP on 127.0.0.1 only (same bearer-token authentication)')
   .option('--durable', 'fsync every write before acknowledging it (survives power loss; group-committed)', false)
   .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
   .option('--mqtt-port <port>', 'embedded MQTT broker, plain TCP', '1883')

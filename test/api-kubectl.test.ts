@@ -1,25 +1,18 @@
-// The real kubectl (v1.32) against the API handler: discovery, OpenAPI-validated apply of a
-// multi-document manifest, re-apply, strategic-merge updates that keep sibling list entries,
-// watch, describe, delete and a viewer refused. The server start is the one helper below, so it
-// can be switched to the real `flotilla server` (HTTPS + real store) without touching the tests.
-// kubectl does not send bearer tokens over plain http, hence HTTPS with a throwaway CA.
+// The real kubectl (v1.32) against the real `flotilla server` process (HTTPS, NeDB store, token
+// auth): discovery, OpenAPI-validated apply of a multi-document manifest, re-apply, strategic-merge
+// updates that keep sibling list entries, watch, describe, delete and a viewer refused.
 
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
-import { createApiHandler, type Identity } from '../server/api';
-import { renderKubeconfig } from '../server/auth/kubeconfig';
-import { ensurePki } from '../server/pki/pki';
-import { MemoryStore } from '../server/store/fake/memory-store';
-import { spawn } from 'node:child_process';
+import { readKubeconfig, renderKubeconfig } from '../server/auth/kubeconfig';
 import { eventually, kubectlBackground, type KubectlResult } from './helpers/kubectl';
+import { FLOTILLA_BIN, startServerProcess, stopAll } from './helpers/server-process';
 
 jest.setTimeout(120_000);
 
-/** kubectl without blocking the event loop (the server may run in this very process). */
+/** kubectl without blocking the event loop. */
 function kubectl(kubeconfig: string, args: string[]): Promise<KubectlResult> {
   return new Promise((resolve) => {
     const proc = spawn('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=20s', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,35 +41,23 @@ interface ApiServer {
   close(): Promise<void>;
 }
 
-/** Starts the API on an ephemeral HTTPS port with an in-memory store; writes admin and viewer kubeconfigs. */
+/** Starts `flotilla server` on an ephemeral port; the viewer kubeconfig carries a token from `flotilla token create`. */
 async function startApiServer(): Promise<ApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-api-kubectl-'));
-  const store = new MemoryStore();
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-    await store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
-  }
-  const tokens = new Map<string, Identity>([
-    ['admin-token', { name: 'admin', role: 'admin' }],
-    ['viewer-token', { name: 'viewer', role: 'viewer' }],
-  ]);
-  const handler = createApiHandler({ store, authenticate: async (t) => (t ? tokens.get(t) : undefined), logger: pino({ level: 'silent' }) });
-  const pki = ensurePki(join(dir, 'pki'));
-  const server: Server = createServer({ cert: pki.certPem, key: pki.keyPem }, handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const kubeconfig = join(dir, 'admin.kubeconfig');
+  const dataDir = join(dir, 'data');
+  const server = await startServerProcess(dataDir);
+  const minted = spawnSync(process.execPath, [FLOTILLA_BIN, 'token', 'create', '--role', 'viewer', '--data-dir', dataDir], { encoding: 'utf8' });
+  if (minted.status !== 0) throw new Error(`flotilla token create failed: ${minted.stderr}`);
+  const admin = readKubeconfig(server.kubeconfig);
   const viewerKubeconfig = join(dir, 'viewer.kubeconfig');
-  writeFileSync(kubeconfig, renderKubeconfig({ server: url, caPem: pki.caCertPem, token: 'admin-token' }), { mode: 0o600 });
-  writeFileSync(viewerKubeconfig, renderKubeconfig({ server: url, caPem: pki.caCertPem, token: 'viewer-token', user: 'viewer' }), { mode: 0o600 });
+  writeFileSync(viewerKubeconfig, renderKubeconfig({ server: admin.server, caPem: readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8'), token: minted.stdout.trim(), user: 'viewer' }), { mode: 0o600 });
   return {
     dir,
-    kubeconfig,
+    kubeconfig: server.kubeconfig,
     viewerKubeconfig,
     close: async () => {
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections();
-      await closed;
-      await store.close();
+      await server.stop();
+      stopAll();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -217,7 +198,7 @@ describe('real kubectl against the API', () => {
   it('refuses writes with a viewer token (403) but lets it read', async () => {
     const r = await kubectl(api.viewerKubeconfig, ['apply', '-f', file('viewer.yaml', manifest('99', 'busybox:3'))]);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('deployments.apps "web" is forbidden: User "viewer" cannot patch resource "deployments" in API group "apps" in the namespace "default"');
+    expect(r.stderr).toMatch(/deployments\.apps "web" is forbidden: User "token:[a-z0-9]+" cannot patch resource "deployments" in API group "apps" in the namespace "default"/);
     expect(await kubectlOk(api.viewerKubeconfig, ['get', 'deploy'])).toContain('web');
   });
 

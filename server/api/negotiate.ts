@@ -70,14 +70,20 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   return Buffer.concat(chunks);
 }
 
+const JSON_TYPES = new Set(['application/json', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml', 'application/apply-patch+yaml']);
+
 /** Decodes a JSON (or, for application/yaml, YAML) body; BadRequest (400) with the parser's message. */
 export function decodeBody(body: Buffer, contentType: string): unknown {
   if (contentType === 'application/vnd.kubernetes.protobuf' || contentType === 'application/cbor') {
     throw new FlotillaError('UnsupportedMediaType', `the body of the request was in an unsupported format (${contentType}): Flotilla accepts application/json and application/yaml - use \`kubectl apply -f\` or \`kubectl create -f\` with a manifest`);
   }
+  if (contentType !== '' && !JSON_TYPES.has(contentType) && !YAML_TYPES.has(contentType)) {
+    throw new FlotillaError('UnsupportedMediaType', `the body of the request was in an unknown format (${contentType}) - accepted media types include: application/json, application/yaml`);
+  }
   const text = body.toString('utf8');
   if (text.trim() === '') throw new FlotillaError('BadRequest', 'the request body is empty');
-  if (contentType === 'application/yaml' || contentType === 'application/x-yaml' || contentType === 'text/yaml' || contentType === 'application/apply-patch+yaml') {
+  if (YAML_TYPES.has(contentType)) {
     try {
       return parseYaml(text) as unknown;
     } catch (err) {

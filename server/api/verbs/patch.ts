@@ -34,6 +34,9 @@ export function patchTypeOf(r: ResourceRequest): PatchType {
   }
 }
 
+/** fast-json-patch error names for operations that are well-formed but do not apply to the object. */
+const APPLY_ERRORS = new Set(['TEST_OPERATION_FAILED', 'OPERATION_PATH_UNRESOLVABLE', 'OPERATION_PATH_CANNOT_ADD', 'OPERATION_FROM_UNRESOLVABLE', 'OPERATION_PATH_ILLEGAL_ARRAY_INDEX', 'OPERATION_VALUE_OUT_OF_BOUNDS']);
+
 /** Applies a decoded patch document of `type` to `target` (not mutated). */
 export function applyPatchDocument(type: PatchType, target: KubeObject, patch: unknown, kind: string): KubeObject {
   if (type === 'json') {
@@ -41,7 +44,12 @@ export function applyPatchDocument(type: PatchType, target: KubeObject, patch: u
     try {
       return applyPatch(structuredClone(target), patch as Operation[], true, false).newDocument;
     } catch (err) {
-      throw new FlotillaError('BadRequest', `the JSON patch could not be applied: ${err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err)}`, { cause: err });
+      // As kube-apiserver: a malformed patch document is 400, a well-formed one that cannot apply is 422.
+      const name = (err as { name?: string }).name ?? '';
+      const code = APPLY_ERRORS.has(name) ? 'Invalid' : 'BadRequest';
+      const { index, operation } = err as { index?: number; operation?: { op?: string; path?: string } };
+      const where = index === undefined ? '' : `operation ${index} (${operation?.op ?? '?'} ${operation?.path ?? '?'}): `;
+      throw new FlotillaError(code, `the JSON patch could not be applied: ${where}${err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err)}`, { cause: err });
     }
   }
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new FlotillaError('BadRequest', 'a merge patch must be a JSON object');

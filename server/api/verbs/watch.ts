@@ -15,6 +15,8 @@ import { listFiltered, matchesFilter, parseFilter } from './read';
 
 /** How often a BOOKMARK is sent when the client allows them. */
 const BOOKMARK_INTERVAL_MS = 60_000;
+/** Output a watcher may leave unread before its watch is closed. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 function keyOf(o: KubeObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
@@ -30,7 +32,9 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
   const abort = new AbortController();
   let firstTable = true;
 
-  const encode = (type: string, obj: KubeObject): string => {
+  const encode = (type: string, obj: KubeObject, json?: string): string => {
+    // The store serialized the object once for every watcher: reuse it instead of stringifying per watcher.
+    if (!tv && json !== undefined) return `{"type":"${type}","object":${json}}\n`;
     if (!tv || type === 'ERROR' || type === 'BOOKMARK') return JSON.stringify({ type, object: obj }) + '\n';
     const table = buildTable(r.def, [obj], { version: tv, includeObject, now: r.deps.now(), withColumns: firstTable });
     firstTable = false;
@@ -62,7 +66,7 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
     else type = known.has(key) ? 'DELETED' : undefined;
     if (type === 'DELETED') known.delete(key);
     else if (type !== undefined) known.add(key);
-    if (type !== undefined) write(encode(type, obj));
+    if (type !== undefined) write(encode(type, obj, e.json));
   };
   let lastRv = fromRv;
   const track = (e: StoreEvent): void => {
@@ -84,15 +88,33 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
 
   r.res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   r.res.flushHeaders();
+  // Events of one tick go out as one write (one TLS record, one syscall) per watcher; a client that
+  // stops reading is cut off once MAX_BUFFERED_BYTES wait for it, and relists like any dropped watch.
+  let batch: string[] = [];
+  let flushing = false;
+  const flush = (): void => {
+    flushing = false;
+    if (r.res.writableEnded || batch.length === 0) return;
+    r.res.write(batch.length === 1 ? (batch[0] as string) : batch.join(''));
+    batch = [];
+    if (r.res.writableLength > MAX_BUFFERED_BYTES) close();
+  };
   write = (chunk) => {
-    if (!r.res.writableEnded) r.res.write(chunk);
+    batch.push(chunk);
+    if (!flushing) {
+      flushing = true;
+      setImmediate(flush);
+    }
   };
   const timers: NodeJS.Timeout[] = [];
   const close = (): void => {
     abort.abort();
     unsubscribe();
     for (const t of timers) clearTimeout(t);
-    if (!r.res.writableEnded) r.res.end();
+    if (!r.res.writableEnded) {
+      flush();
+      r.res.end();
+    }
   };
   r.req.on('close', close);
   r.res.on('close', close);
