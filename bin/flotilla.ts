@@ -52,6 +52,21 @@ token
   });
 
 program
+  .command('sim')
+  .description('run N simulated devices (fake kubelet, real node channel) joined with a join token')
+  .requiredOption('--token <token>', 'join token from `flotilla token create`')
+  .option('--nodes <n>', 'how many devices', '10')
+  .option('--broker <url>', "override the token's broker URL")
+  .option('--data-dir <dir>', 'where each simulated device keeps its credentials', './sim-data')
+  .option('--prefix <name>', 'node names are PREFIX-00001, …', 'sim')
+  .option('--heartbeat <seconds>', 'heartbeat interval (default 10)')
+  .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
+  .action(async (opts) => {
+    const { runSim } = require('../agent/sim/main') as typeof import('../agent/sim/main');
+    await runSim(opts);
+  });
+
+program
   .command('exec')
   .description("run a command in a pod's container on its device, through the node channel")
   .argument('<pod>', 'pod name')

@@ -69,7 +69,9 @@ export function podLogProvider(requests: RequestBroker, clock: Clock) {
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     const stream = requests.logs(node, request, abort.signal);
+    // Headers wait for the first text (or the end): an error the device reports before that is a Status.
     let first = await stream.next();
+    while (!first.done && first.value === '') first = await stream.next();
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
     while (!first.done) {
       if (first.value) res.write(first.value);
