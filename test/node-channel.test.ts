@@ -11,6 +11,7 @@ import type { MqttClient } from 'mqtt';
 import { loadCredentials } from '../agent/sync/device-credentials';
 import { UP_LEAVES, upTopic } from '../shared/channel/topics';
 import { eventually } from './helpers/kubectl';
+import { securityChecks } from './helpers/channel-security';
 import { joinToken, kubectlAsync, kubectlAsyncOk, rawClient, startTestAgent, type TestAgent } from './helpers/channel';
 import { startServerProcess, stopAll, type ServerProcess } from './helpers/server-process';
 
@@ -45,6 +46,7 @@ const ready = async (name: string) => (await nodeJson(name)).status.conditions.f
 
 describe('node channel over the embedded broker', () => {
   let a: TestAgent;
+  let b: TestAgent;
 
   it('joins with a join token over mqtts and shows up Ready with its facts; the token is used once per join', async () => {
     const token = joinToken(server.dataDir, ['--usages', '2', '--labels', 'site=lab']);
@@ -59,7 +61,7 @@ describe('node channel over the embedded broker', () => {
     expect(await k(['get', 'lease', '-n', 'kube-node-lease', 'pi-a', '-o', 'jsonpath={.spec.holderIdentity}'])).toBe('pi-a');
     expect(await k(['get', 'events', '--field-selector', 'involvedObject.name=pi-a,reason=Joined', '-o', 'name'])).not.toBe('');
 
-    const b = await startTestAgent('pi-b', token);
+    b = await startTestAgent('pi-b', token);
     agents.push(b);
     await expect(startTestAgent('pi-c', token)).rejects.toThrow(/used up: 2 of 2 joins|refused/);
     const expired = joinToken(server.dataDir, ['--ttl', '1s']);
@@ -117,12 +119,34 @@ describe('node channel over the embedded broker', () => {
     await eventually(async () => (await ready('pi-a')) === 'True', 15_000, 'pi-a Ready after the raw client left');
   });
 
+  describe('security (real mosquitto clients against the embedded broker)', () => {
+    let creds: ReturnType<typeof loadCredentials>;
+    beforeAll(async () => {
+      creds = loadCredentials(a.dataDir);
+      await a.agent.stop(); // the embedded broker ties a device to its client id: A's credentials are used by the CLI clients now
+    });
+    securityChecks(() => {
+      if (!creds || server.mqtt.port === undefined) throw new Error('no credentials or port');
+      return {
+        port: server.mqtt.port,
+        a: creds,
+        b: 'pi-b',
+        clientId: 'pi-a',
+        labels: async (node) => (await nodeJson(node)).metadata.labels,
+        joinAnother: async () => {
+          agents.push(await startTestAgent('pi-e', joinToken(server.dataDir, ['--usages', '1'])));
+        },
+      };
+    });
+  });
+
   it('revokes a deleted node: its credentials are refused and it is disconnected at once', async () => {
-    const creds = loadCredentials(a.dataDir);
-    await k(['delete', 'node', 'pi-a']);
-    await eventually(() => !a.agent.connected, 5_000, 'pi-a disconnected');
-    await eventually(() => a.logs.some((l) => String(l.msg).includes('refused this device')), 10_000, 'agent told it was refused');
+    const creds = loadCredentials(b.dataDir);
+    expect(b.agent.connected).toBe(true);
+    await k(['delete', 'node', 'pi-b']);
+    await eventually(() => !b.agent.connected, 3_000, 'pi-b disconnected');
+    await eventually(() => b.logs.some((l) => String(l.msg).includes('refused this device')), 10_000, 'agent told it was refused');
     if (!creds) throw new Error('no credentials');
-    await expect(rawClient(creds.broker, { username: creds.username, password: creds.password, clientId: 'pi-a', caPem: creds.caPem })).rejects.toThrow(/Bad username or password|Not authorized/i);
+    await expect(rawClient(creds.broker, { username: creds.username, password: creds.password, clientId: 'pi-b', caPem: creds.caPem })).rejects.toThrow(/Bad username or password|Not authorized/i);
   });
 });

@@ -3,7 +3,7 @@
 // then mosquitto is told to reload (e.g. `systemctl reload mosquitto`, which sends SIGHUP).
 
 import { execFile } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
+import { chownSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { mosquittoAcl } from './acl';
 
@@ -30,9 +30,28 @@ export function renderPasswordFile(entries: readonly PasswordEntry[]): string {
   return lines.join('\n') + '\n';
 }
 
+/** The gid of the "mosquitto" group when it exists: the files are then readable by mosquitto (0640). */
+function mosquittoGid(): number | undefined {
+  try {
+    const line = readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.startsWith('mosquitto:'));
+    const gid = Number(line?.split(':')[2]);
+    return Number.isInteger(gid) ? gid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function writeAtomic(path: string, content: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, content, { mode: 0o600 });
+  const gid = mosquittoGid();
+  writeFileSync(tmp, content, { mode: gid === undefined ? 0o600 : 0o640 });
+  if (gid !== undefined) {
+    try {
+      chownSync(tmp, process.getuid?.() ?? 0, gid);
+    } catch {
+      /* not allowed to: the file stays the server user's own */
+    }
+  }
   renameSync(tmp, path);
 }
 
