@@ -41,6 +41,9 @@ function listening(port: number): Promise<boolean> {
 
 /** Starts mosquitto with empty password/ACL files in `dir` (flotilla fills them). */
 export async function startMosquitto(dir: string): Promise<Mosquitto> {
+  // Installed by test/setup/environment.js under `npm test`; here too when a file runs alone.
+  const setup = require('../setup/environment') as { mosquittoPackages(): string[]; aptInstall(p: string[]): void };
+  setup.aptInstall(setup.mosquittoPackages());
   const port = await freePort();
   const passwordFile = join(dir, 'mosquitto.passwd');
   const aclFile = join(dir, 'mosquitto.acl');
