@@ -60,6 +60,8 @@ program
   .option('--data-dir <dir>', 'where each simulated device keeps its credentials', './sim-data')
   .option('--prefix <name>', 'node names are PREFIX-00001, …', 'sim')
   .option('--heartbeat <seconds>', 'heartbeat interval (default 10)')
+  .option('--status-every <seconds>', 'how often to log connected nodes and uplink bytes', '10')
+  .option('--concurrency <n>', 'joins/connects in flight at once', '100')
   .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
   .action(async (opts) => {
     const { runSim } = require('../agent/sim/main') as typeof import('../agent/sim/main');

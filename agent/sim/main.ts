@@ -12,13 +12,15 @@ export interface SimCommandOptions {
   dataDir: string;
   prefix: string;
   heartbeat?: string;
+  statusEvery?: string;
+  concurrency?: string;
   logLevel: string;
 }
 
 export async function runSim(opts: SimCommandOptions): Promise<void> {
   const nodes = Number(opts.nodes);
   if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`--nodes must be a whole number ≥ 1: got "${opts.nodes}"`);
-  const log = pino({ level: opts.logLevel, base: { component: 'sim' } }, pino.destination({ dest: 2, sync: false }));
+  const log = pino({ level: opts.logLevel === 'debug' || opts.logLevel === 'trace' ? opts.logLevel : 'info', base: { component: 'sim' } }, pino.destination({ dest: 2, sync: false }));
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const started = Date.now();
   const heartbeatMs = opts.heartbeat ? Number(opts.heartbeat) * 1000 : undefined;
@@ -27,12 +29,16 @@ export async function runSim(opts: SimCommandOptions): Promise<void> {
     nodes,
     dataDir: opts.dataDir,
     prefix: opts.prefix,
-    log,
+    // Per-device chatter (connected, reconnecting) only at --log-level debug; the fleet's own lines at info.
+    log: opts.logLevel === 'debug' || opts.logLevel === 'trace' ? log : log.child({}, { level: 'warn' }),
     ...(opts.broker ? { broker: opts.broker } : {}),
     ...(heartbeatMs ? { intervals: { heartbeatMs } } : {}),
+    ...(opts.concurrency ? { concurrency: Number(opts.concurrency) } : {}),
   });
   log.info({ nodes: sim.agents.length, ms: Date.now() - started }, 'sim ready');
-  const timer = setInterval(() => log.info({ connected: sim.connected(), nodes: sim.agents.length }, 'sim status'), 10_000);
+  const status = (): void => log.info({ connected: sim.connected(), nodes: sim.agents.length, uplinkBytes: sim.agents.reduce((n, a) => n + a.bytesWritten(), 0), sessions: sim.agents.reduce((n, a) => n + a.sessions, 0) }, 'sim status');
+  status();
+  const timer = setInterval(status, Number(opts.statusEvery ?? '10') * 1000);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

@@ -21,13 +21,15 @@ export interface Link {
   transport: ChannelTransport;
   closed: Promise<void>;
   end(force?: boolean): Promise<void>;
+  /** Bytes written to the socket so far, MQTT framing included (absent for fakes). */
+  bytesWritten?(): number;
 }
 
 export type Dialer = (options: ConnectionOptions) => Promise<Link>;
 
 export const mqttDialer: Dialer = async (options) => {
   const c = await AgentConnection.open(options);
-  return { transport: c, closed: c.closed, end: (force) => c.end(force) };
+  return { transport: c, closed: c.closed, end: (force) => c.end(force), bytesWritten: () => c.bytesWritten() };
 };
 
 export interface ChannelAgentOptions {
@@ -63,6 +65,7 @@ export class NodeChannelAgent {
   connected = false;
   /** Sessions opened so far (1 + reconnects). */
   sessions = 0;
+  private bytesOfClosedLinks = 0;
 
   constructor(private readonly options: ChannelAgentOptions) {}
 
@@ -98,6 +101,11 @@ export class NodeChannelAgent {
 
   async stop(): Promise<void> {
     await this.supervisor?.stop();
+  }
+
+  /** Uplink bytes on the wire (MQTT framing included) over all links so far. */
+  bytesWritten(): number {
+    return this.bytesOfClosedLinks + (this.link?.bytesWritten?.() ?? 0);
   }
 
   /** Breaks the current link without a goodbye (tests of flaps); the supervisor dials again. */
@@ -137,6 +145,8 @@ export class NodeChannelAgent {
         await link.transport.publish(upTopic(node, 'presence'), encodeMessage({ kind: 'presence', online: false, since: clock.now() }), { qos: 1, retain: true }).catch(() => undefined);
         await link.end();
       } else await link.end(true);
+      this.bytesOfClosedLinks += link.bytesWritten?.() ?? 0;
+      this.link = undefined;
     }
     if (!signal.aborted) throw new Error('link closed');
   }

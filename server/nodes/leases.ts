@@ -12,41 +12,50 @@ import { LEASE_NAMESPACE, microTime } from './node-object';
 
 export const LEASE_DURATION_SECONDS = 40;
 
-/** A bounded sample of recent latencies with percentiles. */
+/** Latencies of the last `windowMs` (bounded in count), with percentiles over that window. */
 export class LatencySample {
+  private readonly times: number[] = [];
   private readonly values: number[] = [];
-  private next = 0;
   count = 0;
 
-  constructor(private readonly capacity = 20_000) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly windowMs = 60_000,
+    private readonly capacity = 100_000,
+  ) {}
 
   add(ms: number): void {
     this.count++;
-    if (this.values.length < this.capacity) this.values.push(ms);
-    else this.values[this.next++ % this.capacity] = ms;
+    this.times.push(this.now());
+    this.values.push(ms);
+    if (this.values.length > this.capacity) this.drop(this.values.length - this.capacity);
   }
 
   percentile(p: number): number {
+    const cutoff = this.now() - this.windowMs;
+    let old = 0;
+    while (old < this.times.length && (this.times[old] ?? 0) < cutoff) old++;
+    this.drop(old);
     if (this.values.length === 0) return 0;
     const sorted = [...this.values].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
   }
 
-  reset(): void {
-    this.values.length = 0;
-    this.next = 0;
+  private drop(n: number): void {
+    this.times.splice(0, n);
+    this.values.splice(0, n);
   }
 }
 
 export class LeaseRenewer {
-  readonly latency = new LatencySample();
+  readonly latency: LatencySample;
   private readonly inflight = new Set<string>();
   /** node → receipt time of the oldest heartbeat not yet written */
   private readonly pending = new Map<string, number>();
 
-  constructor(
-    private readonly deps: { store: Store; nodes: Informer; clock: Clock; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { store: Store; nodes: Informer; clock: Clock; logger: Logger }) {
+    this.latency = new LatencySample(() => deps.clock.now());
+  }
 
   heartbeat(node: string): void {
     const now = this.deps.clock.now();

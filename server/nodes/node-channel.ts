@@ -131,9 +131,14 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
     leases,
     serveHttp(path, _req, res) {
       if (path === '/metrics') {
+        let ready = 0;
+        for (const n of nodes.list()) if ((n.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready++;
         const body = prometheusText(metrics, {
+          flotilla_nodes: { help: 'Nodes in the store', value: nodes.size },
+          flotilla_nodes_ready: { help: 'Nodes whose Ready condition is True', value: ready },
+          flotilla_heartbeats_written: { help: 'Lease renewals written since start', value: leases.latency.count },
           flotilla_nodes_connected: { help: 'Devices with an MQTT session (embedded broker: clients)', value: broker.embedded?.connectedClients() ?? 0 },
-          flotilla_heartbeat_store_latency_p99_ms: { help: 'Heartbeat receipt to Lease written, 99th percentile', value: leases.latency.percentile(99) },
+          flotilla_heartbeat_store_latency_p99_ms: { help: 'Heartbeat receipt to Lease written, 99th percentile over the last minute', value: leases.latency.percentile(99) },
           flotilla_node_channel_rejected_messages: { help: 'Messages dropped because they did not decode', value: dispatcher.rejected },
           flotilla_desired_states_published: { help: 'Desired-state publishes since start', value: publisher.published },
         });
