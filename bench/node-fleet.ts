@@ -82,7 +82,10 @@ async function metrics(kubeconfig: string, port: number): Promise<Record<string,
 
 async function startServer(dataDir: string, extra: string[]): Promise<{ p: Proc; port: number; mqttPort?: number }> {
   const p = start(['server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', '--mqtts-port', 'off', ...extra]);
-  const ready = await waitFor('server ready', 60_000, () => p.lines.find((l) => l.msg === 'flotilla server ready'));
+  const ready = await waitFor('server ready', 60_000, () => p.lines.find((l) => l.msg === 'flotilla server ready')).catch((err: unknown) => {
+    p.proc.kill('SIGKILL');
+    throw err;
+  });
   const mqtt = ready.mqtt as { port?: number } | undefined;
   return { p, port: Number(ready.port), ...(mqtt?.port !== undefined ? { mqttPort: mqtt.port } : {}) };
 }

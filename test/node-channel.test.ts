@@ -4,6 +4,7 @@
 // graceful delete, a cut link (Unknown after the grace period, Ready again, nothing restarted),
 // refused tokens, bad payloads on every topic, and revocation by deleting the Node.
 
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { UP_LEAVES, upTopic } from '../shared/channel/topics';
 import { eventually } from './helpers/kubectl';
 import { securityChecks } from './helpers/channel-security';
 import { joinToken, kubectlAsync, kubectlAsyncOk, rawClient, startTestAgent, type TestAgent } from './helpers/channel';
-import { startServerProcess, stopAll, type ServerProcess } from './helpers/server-process';
+import { FLOTILLA_BIN, startServerProcess, stopAll, type ServerProcess } from './helpers/server-process';
 
 jest.setTimeout(60_000);
 
@@ -24,7 +25,7 @@ const clients: MqttClient[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flotilla-channel-e2e-'));
-  server = await startServerProcess(join(dir, 'server'), ['--node-monitor-grace-period', '3s']);
+  server = await startServerProcess(join(dir, 'server'), ['--node-monitor-grace-period', '3s', '--mqtt-ws-port', '0']);
 });
 
 afterAll(async () => {
@@ -39,6 +40,16 @@ afterAll(async () => {
 });
 
 // Async kubectl throughout: the agents run in this process and must keep answering while kubectl waits.
+/** The flotilla CLI without blocking the event loop. */
+function flotilla(args: string[]): Promise<{ status: number; stdout: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [FLOTILLA_BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    p.on('close', (code) => resolve({ status: code ?? -1, stdout }));
+  });
+}
+
 const k = (args: string[], input?: string) => kubectlAsyncOk(server.kubeconfig, args, input);
 const kr = (args: string[]) => kubectlAsync(server.kubeconfig, args);
 const nodeJson = async (name: string) => JSON.parse(await k(['get', 'node', name, '-o', 'json'])) as { metadata: { labels: Record<string, string> }; spec: { taints?: Array<{ key: string; effect: string }> }; status: { conditions: Array<{ type: string; status: string }>; nodeInfo: Record<string, string> } };
@@ -79,6 +90,8 @@ describe('node channel over the embedded broker', () => {
     await eventually(async () => (await kr(['top', 'nodes'])).stdout.includes('pi-a'), 10_000, 'kubectl top nodes');
     expect((await kr(['top', 'node', 'pi-a'])).stdout).toMatch(/pi-a\s+250m\s+\d+%\s+512Mi/);
     expect(await k(['get', '--raw', '/metrics'])).toMatch(/flotilla_node_temperature_celsius\{node="pi-a"\} 51\.5/);
+    const exec = await flotilla(['exec', 'hello', '--data-dir', server.dataDir, '--', 'echo', 'hi there']);
+    expect(exec).toEqual({ status: 0, stdout: 'echo hi there\n' });
     await k(['delete', 'pod', 'hello', '--wait=true', '--timeout=20s']);
     expect((await kr(['get', 'pod', 'hello'])).stderr).toMatch(/NotFound/);
   });
@@ -100,6 +113,16 @@ describe('node channel over the embedded broker', () => {
     // Nothing re-applied beyond the same state: the kubelet restarts nothing.
     expect(a.kubelet.applied.slice(applied).every((s) => s.pods.map((p) => p.metadata.name).join() === 'sensor')).toBe(true);
     expect(await k(['get', 'pod', 'sensor', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'])).toBe('0');
+  });
+
+  it('serves MQTT over WebSocket with the same credentials and ACL', async () => {
+    const creds = loadCredentials(b.dataDir);
+    if (!creds || server.mqtt.wsPort === undefined) throw new Error('no credentials or WebSocket port');
+    const ws = await rawClient(`ws://127.0.0.1:${server.mqtt.wsPort}`, { username: creds.username, password: creds.password, clientId: 'pi-b' });
+    clients.push(ws);
+    expect(ws.connected).toBe(true);
+    ws.end(true);
+    await expect(rawClient(`ws://127.0.0.1:${server.mqtt.wsPort}`, { username: 'pi-b', password: 'wrong', clientId: 'pi-b' })).rejects.toThrow(/Bad username or password/i);
   });
 
   it('drops bad payloads on every up topic with a logged reason, and keeps serving', async () => {

@@ -11,7 +11,7 @@ import { mayPublish, maySubscribe, type Principal } from './acl';
 import { loadAedes, type Aedes } from './aedes-loader';
 
 /** Resolves a CONNECT to a principal, or a reason to refuse it. Must be cheap (called on every connect). */
-export type BrokerAuthenticator = (username: string | undefined, password: string | undefined, clientId: string) => { principal: Principal } | { reason: string };
+export type BrokerAuthenticator = (username: string | undefined, password: string | undefined, clientId: string) => Promise<{ principal: Principal } | { reason: string }>;
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -60,14 +60,21 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     maxClientsIdLength: 256,
     heartbeatInterval: 60_000,
     authenticate(client, username, password, done) {
-      const result = options.authenticate(username, password?.toString('utf8'), client.id);
-      if ('reason' in result) {
-        log.info({ clientId: client.id, username, reason: result.reason }, 'mqtt connection refused');
-        done(authError(result.reason.startsWith('bad') ? 4 : 5, result.reason) as never, false);
-        return;
-      }
-      principals.set(client, result.principal);
-      done(null, true);
+      options.authenticate(username, password?.toString('utf8'), client.id).then(
+        (result) => {
+          if ('reason' in result) {
+            log.info({ clientId: client.id, username, reason: result.reason }, 'mqtt connection refused');
+            done(authError(result.reason.startsWith('bad') ? 4 : 5, result.reason) as never, false);
+            return;
+          }
+          principals.set(client, result.principal);
+          done(null, true);
+        },
+        (err: unknown) => {
+          log.error({ err, clientId: client.id }, 'mqtt authentication failed');
+          done(authError(3, 'server unavailable') as never, false);
+        },
+      );
     },
     authorizePublish(client, packet, callback) {
       // No client: the broker's own publishes (wills are checked when the client connects).

@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import { SERVER_USERNAME, joinUsername } from '../../shared/channel/join-token';
 import type { Informer } from '../informer/informer';
 import { channelAuthenticator } from '../mqtt/authenticator';
-import { mosquittoHash, randomSecret, type DeviceCredentialSpec, type JoinTokenSpec } from '../mqtt/credentials';
+import { DEVICE_CREDENTIAL_RESOURCE, JOIN_TOKEN_RESOURCE, mosquittoHash, randomSecret, type DeviceCredentialSpec, type JoinTokenSpec } from '../mqtt/credentials';
+import type { Store } from '../store/types';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded';
 import { MosquittoFiles } from '../mqtt/mosquitto';
 import { ServerMqttClient } from '../mqtt/server-client';
@@ -35,6 +36,8 @@ export interface BrokerSide {
   advertiseUrl: string;
   /** Disconnects a revoked device now (embedded: at once; mosquitto: through the reloaded password file). */
   revoke(node: string): void;
+  /** Resolves once the broker accepts credentials stored so far (mosquitto: after the next file rewrite and reload). */
+  credentialsApplied(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,12 +58,14 @@ function hostAddress(bind: string): string {
   return '127.0.0.1';
 }
 
-export async function startBrokerSide(options: BrokerOptions, deps: { pki: ServerPki; tokens: Informer; devices: Informer; logger: Logger }): Promise<BrokerSide> {
+export async function startBrokerSide(options: BrokerOptions, deps: { pki: ServerPki; store: Store; tokens: Informer; devices: Informer; logger: Logger }): Promise<BrokerSide> {
   const log = deps.logger;
   if (options.mqttUrl) {
     const password = serverSecret(options.dataDir);
     let files: MosquittoFiles | undefined;
     let sync: (() => Promise<void>) | undefined;
+    let schedule: () => void = () => undefined;
+    let waiters: Array<() => void> = [];
     if (options.mosquitto) {
       const mf = new MosquittoFiles({ ...options.mosquitto, serverUsername: SERVER_USERNAME, logger: log });
       files = mf;
@@ -79,11 +84,16 @@ export async function startBrokerSide(options: BrokerOptions, deps: { pki: Serve
         ]);
       await sync();
       let timer: NodeJS.Timeout | undefined;
-      const schedule = (): void => {
+      // Changes within 200 ms share one rewrite and one reload (a burst of joins costs one SIGHUP).
+      schedule = (): void => {
         timer ??= setTimeout(() => {
           timer = undefined;
-          void sync?.().catch((err: unknown) => log.error({ err }, 'writing mosquitto files failed'));
-        }, 100);
+          const done = waiters;
+          waiters = [];
+          void sync?.()
+            .catch((err: unknown) => log.error({ err }, 'writing mosquitto files failed'))
+            .finally(() => done.forEach((w) => w()));
+        }, 200);
       };
       deps.devices.onChange(schedule);
       deps.tokens.onChange(schedule);
@@ -94,6 +104,13 @@ export async function startBrokerSide(options: BrokerOptions, deps: { pki: Serve
       client,
       advertiseUrl: options.advertiseUrl ?? options.mqttUrl,
       revoke: () => undefined,
+      credentialsApplied: () =>
+        files
+          ? new Promise<void>((resolve) => {
+              waiters.push(resolve);
+              schedule();
+            })
+          : Promise.resolve(),
       close: () => client.close(),
     };
   }
@@ -105,7 +122,13 @@ export async function startBrokerSide(options: BrokerOptions, deps: { pki: Serve
     ...(options.mqttsPort !== undefined ? { tlsPort: options.mqttsPort } : {}),
     ...(options.mqttWsPort !== undefined ? { wsPort: options.mqttWsPort } : {}),
     tls: { certPem: deps.pki.certPem, keyPem: deps.pki.keyPem, caPem: deps.pki.caCertPem },
-    authenticate: channelAuthenticator({ serverPassword: password, tokens: deps.tokens, devices: deps.devices, now: () => Date.now() }),
+    authenticate: channelAuthenticator({
+      serverPassword: password,
+      tokens: deps.tokens,
+      devices: deps.devices,
+      now: () => Date.now(),
+      read: (which, name) => deps.store.get({ resource: which === 'tokens' ? JOIN_TOKEN_RESOURCE : DEVICE_CREDENTIAL_RESOURCE, name }),
+    }),
     logger: log,
   });
   const local = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;
@@ -116,6 +139,7 @@ export async function startBrokerSide(options: BrokerOptions, deps: { pki: Serve
     client,
     embedded,
     advertiseUrl,
+    credentialsApplied: () => Promise.resolve(),
     revoke: (node) => {
       const n = embedded.disconnect((who) => who.kind === 'device' && who.node === node);
       if (n > 0) log.info({ node }, 'revoked device disconnected');

@@ -20,7 +20,7 @@ export class LatencySample {
 
   constructor(
     private readonly now: () => number,
-    private readonly windowMs = 60_000,
+    private readonly windowMs = 30_000,
     private readonly capacity = 100_000,
   ) {}
 

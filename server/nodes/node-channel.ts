@@ -58,7 +58,7 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
   const secrets = informers.for('secrets');
   await Promise.all([tokens.start(), devices.start()]);
 
-  const broker = await startBrokerSide(options, { pki, tokens, devices, logger: log });
+  const broker = await startBrokerSide(options, { pki, store, tokens, devices, logger: log });
   const transport = broker.client;
   const recorder = (host?: string): EventRecorder => new EventRecorder(store, { component: host ? 'kubelet' : 'node-controller', ...(host ? { host } : {}), clock, onError: (err) => log.debug({ err }, 'event dropped') });
   const controllerEvents = recorder();
@@ -71,7 +71,7 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
   const metrics = new MetricsStore();
   const publisher = new DesiredStatePublisher({ store, transport, clock, logger: log, nodes, pods, configMaps, secrets });
   publisher.register();
-  const provisioner = new Provisioner({ store, transport, events: controllerEvents, logger: log, clock, caPem: pki.caCertPem });
+  const provisioner = new Provisioner({ store, transport, events: controllerEvents, logger: log, clock, caPem: pki.caCertPem, credentialsApplied: () => broker.credentialsApplied() });
 
   // Revocation: a deleted Node takes its credentials (and Lease) with it; deleted credentials disconnect the device.
   nodes.onChange((type, node) => {
@@ -138,7 +138,7 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
           flotilla_nodes_ready: { help: 'Nodes whose Ready condition is True', value: ready },
           flotilla_heartbeats_written: { help: 'Lease renewals written since start', value: leases.latency.count },
           flotilla_nodes_connected: { help: 'Devices with an MQTT session (embedded broker: clients)', value: broker.embedded?.connectedClients() ?? 0 },
-          flotilla_heartbeat_store_latency_p99_ms: { help: 'Heartbeat receipt to Lease written, 99th percentile over the last minute', value: leases.latency.percentile(99) },
+          flotilla_heartbeat_store_latency_p99_ms: { help: 'Heartbeat receipt to Lease written, 99th percentile over the last 30 s', value: leases.latency.percentile(99) },
           flotilla_node_channel_rejected_messages: { help: 'Messages dropped because they did not decode', value: dispatcher.rejected },
           flotilla_desired_states_published: { help: 'Desired-state publishes since start', value: publisher.published },
         });

@@ -24,6 +24,8 @@ export interface ProvisionerDeps {
   clock: Clock;
   /** The CA devices must trust for the broker's TLS certificate. */
   caPem: string;
+  /** Resolves once the broker accepts the new credentials (an external broker reloads its files). */
+  credentialsApplied?: () => Promise<void>;
 }
 
 const MAX_REMEMBERED_NODES = 100;
@@ -73,6 +75,7 @@ export class Provisioner {
       if (!isFlotillaError(err, 'NotFound')) throw err;
     });
     await store.create(DEVICE_CREDENTIAL_RESOURCE, object);
+    await this.deps.credentialsApplied?.();
     this.deps.events.record(node, 'Normal', existing ? 'Rejoined' : 'Joined', `Node ${req.nodeName} joined with join token ${req.tokenId}`);
     return { nodeName: req.nodeName, username: req.nodeName, password, caPem: this.deps.caPem };
   }

@@ -12,7 +12,7 @@ export interface ServerProcess {
   proc: ChildProcess;
   port: number;
   /** The node channel's embedded broker ports (absent with --mqtt-url). */
-  mqtt: { port?: number; tlsPort?: number; advertiseUrl?: string };
+  mqtt: { port?: number; tlsPort?: number; wsPort?: number; advertiseUrl?: string };
   dataDir: string;
   kubeconfig: string;
   logs: string[];
