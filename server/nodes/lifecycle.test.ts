@@ -62,6 +62,19 @@ describe('node lifecycle', () => {
     expect(events.events.map((e) => e.reason)).toEqual(['NodeReady', 'NodeNotReady', 'NodeReady']);
   });
 
+  it('looks at lease renewals only of nodes that are not Ready (Ready ones come back by requeueAfter)', async () => {
+    const { clock, r, heartbeat } = await setup();
+    const leaseEvent = { type: 'MODIFIED' as const, resource: LEASE_RESOURCE, rv: 1, object: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'pi', namespace: LEASE_NAMESPACE } } };
+    const keys = () => r.watches[1]?.keysFor(leaseEvent);
+    expect(keys()).toEqual(['pi']);
+    await heartbeat();
+    await r.reconcile('pi');
+    expect(keys()).toEqual([]);
+    clock.advance(GRACE);
+    await r.reconcile('pi');
+    expect(keys()).toEqual(['pi']);
+  });
+
   it('writes nothing while the state does not change', async () => {
     const { store, r, heartbeat } = await setup();
     await heartbeat();
