@@ -29,7 +29,10 @@ export interface ServerOptions {
   insecurePort?: string | number;
   durable?: boolean;
   logLevel?: string;
-  /** Embedded MQTT broker: plain (default 1883), TLS (default 8883; "off" disables), WebSocket (off unless given). */
+  /**
+   * Embedded MQTT broker: plain, TLS ("off" disables) and WebSocket (off unless given). The CLI's
+   * defaults are 1883 and 8883; called as a library (tests, benchmarks) they default to ephemeral ports.
+   */
   mqttPort?: string | number;
   mqttsPort?: string | number;
   mqttWsPort?: string | number;
@@ -85,12 +88,12 @@ function nodeChannelOptions(options: ServerOptions, dataDir: string): NodeChanne
           ...(options.mosquittoReload ? { reloadCommand: options.mosquittoReload } : {}),
         }
       : undefined;
-  const mqttsPort = optionalPort('--mqtts-port', options.mqttsPort, 8883);
+  const mqttsPort = optionalPort('--mqtts-port', options.mqttsPort, 0);
   const mqttWsPort = optionalPort('--mqtt-ws-port', options.mqttWsPort, undefined);
   return {
     dataDir,
     bindAddress: options.bindAddress ?? '0.0.0.0',
-    mqttPort: optionalPort('--mqtt-port', options.mqttPort, 1883) ?? 1883,
+    mqttPort: optionalPort('--mqtt-port', options.mqttPort, 0) ?? 0,
     ...(mqttsPort !== undefined ? { mqttsPort } : {}),
     ...(mqttWsPort !== undefined ? { mqttWsPort } : {}),
     ...(options.mqttUrl ? { mqttUrl: options.mqttUrl } : {}),
