@@ -30,7 +30,7 @@ async function setup(spec: object = {}) {
     const m = d.message;
     return m.ok ? { grant: JSON.parse(open(m, key.privateKey, SECRET)) as JoinGrant } : { reason: m.reason };
   };
-  return { store, events, join };
+  return { store, events, join, p };
 }
 
 describe('Provisioner', () => {
@@ -43,6 +43,7 @@ describe('Provisioner', () => {
     const cred = await t.store.get({ resource: DEVICE_CREDENTIAL_RESOURCE, name: 'pi-1' });
     expect(JSON.stringify(cred)).not.toContain(r.grant?.password ?? 'x');
     expect(secretMatches(r.grant?.password ?? '', (cred?.spec as { passwordHash: string }).passwordHash)).toBe(true);
+    await t.p.settled();
     expect((await t.store.get({ resource: JOIN_TOKEN_RESOURCE, name: 'tok12345' }))?.status).toEqual({ used: 1, nodes: ['pi-1'] });
     expect(t.events.events.map((e) => `${e.reason} ${e.ref.name}`)).toEqual(['Joined pi-1']);
   });
@@ -55,6 +56,15 @@ describe('Provisioner', () => {
   ])('refuses %s with the reason', async (_what, spec, overrides, reason) => {
     const t = await setup(spec);
     expect((await t.join((overrides as { nodeName?: string }).nodeName ?? 'pi-1', overrides)).reason).toMatch(reason);
+  });
+
+  it('counts concurrent joins exactly: a token with 3 uses admits 3 of 10 simultaneous claimants', async () => {
+    const t = await setup({ usages: 3 });
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => t.join(`pi-${i}`)));
+    expect(results.filter((r) => r.grant).length).toBe(3);
+    expect(results.filter((r) => r.reason).every((r) => /used up: 3 of 3 joins/.test(r.reason ?? ''))).toBe(true);
+    await t.p.settled();
+    expect(((await t.store.get({ resource: JOIN_TOKEN_RESOURCE, name: 'tok12345' }))?.status as { used: number }).used).toBe(3);
   });
 
   it('refuses once the token is used up, and a name another machine holds', async () => {

@@ -30,7 +30,21 @@ export interface ProvisionerDeps {
 
 const MAX_REMEMBERED_NODES = 100;
 
+interface Usage {
+  used: number;
+  nodes: string[];
+  writing: boolean;
+  dirty: boolean;
+}
+
 export class Provisioner {
+  /**
+   * Join token uses, counted here (this process owns the store) and written back coalesced: joins
+   * with one token do not queue behind each other's store writes. A crash can lose the last few
+   * counts, never grant more than `usages` within one run.
+   */
+  private readonly usage = new Map<string, Usage>();
+
   constructor(private readonly deps: ProvisionerDeps) {}
 
   async join(clientId: string, req: JoinRequestMessage): Promise<void> {
@@ -49,6 +63,31 @@ export class Provisioner {
     await this.deps.transport.publish(provisionTopic(clientId, 'reply'), encodeMessage(reply), { qos: 1 });
   }
 
+  /** Writes a token's use count back; writes for one token never overlap, the latest count wins. */
+  private async writeUsage(tokenId: string, u: Usage): Promise<void> {
+    if (u.writing) {
+      u.dirty = true;
+      return;
+    }
+    u.writing = true;
+    try {
+      do {
+        u.dirty = false;
+        const status: JoinTokenStatus = { used: u.used, nodes: u.nodes };
+        await this.deps.store.guaranteedUpdate({ resource: JOIN_TOKEN_RESOURCE, name: tokenId }, (t) => ({ ...t, status })).catch((err: unknown) => {
+          if (!isFlotillaError(err, 'NotFound')) this.deps.logger.warn({ err, token: tokenId }, 'recording join token use failed');
+        });
+      } while (u.dirty);
+    } finally {
+      u.writing = false;
+    }
+  }
+
+  /** Resolves when every counted use is written (tests, shutdown). */
+  async settled(): Promise<void> {
+    while ([...this.usage.values()].some((u) => u.writing)) await new Promise((r) => setImmediate(r));
+  }
+
   private async admit(req: JoinRequestMessage): Promise<JoinGrant> {
     const { store, clock } = this.deps;
     const refuse = (message: string): FlotillaError => new FlotillaError('Forbidden', message);
@@ -59,14 +98,17 @@ export class Provisioner {
     if (existing && !sameMachine(existing, req)) {
       throw refuse(`join refused: node name "${req.nodeName}" is taken by another machine (delete the Node first to reuse the name)`);
     }
-    // Counting the use and checking the limits in one serialized write: two claimants cannot both take the last use.
-    await store.guaranteedUpdate({ resource: JOIN_TOKEN_RESOURCE, name: req.tokenId }, (current) => {
-      const problem = joinTokenProblem(current, clock.now());
-      if (problem) throw refuse(`join refused: ${problem}`);
-      const status = (current.status ?? {}) as JoinTokenStatus;
-      const nodes = [...(status.nodes ?? []), req.nodeName].slice(-MAX_REMEMBERED_NODES);
-      return { ...current, status: { used: (status.used ?? 0) + 1, nodes } };
-    });
+    // Checking the limits and counting the use with no await in between: two claimants cannot both take the last use.
+    let u = this.usage.get(req.tokenId);
+    if (!u) {
+      const status = (token.status ?? {}) as JoinTokenStatus;
+      this.usage.set(req.tokenId, (u = { used: status.used ?? 0, nodes: status.nodes ?? [], writing: false, dirty: false }));
+    }
+    const problem = joinTokenProblem({ ...token, status: { used: u.used } }, clock.now());
+    if (problem) throw refuse(`join refused: ${problem}`);
+    u.used++;
+    u.nodes = [...u.nodes, req.nodeName].slice(-MAX_REMEMBERED_NODES);
+    void this.writeUsage(req.tokenId, u);
     const labels = (token.spec as Partial<JoinTokenSpec>).labels ?? {};
     const node = existing ? await store.guaranteedUpdate({ resource: 'nodes', name: req.nodeName }, (n) => withFacts(n, req.facts, labels)) : await store.create('nodes', nodeFromFacts(req.nodeName, req.facts, labels));
     const { password, object } = mintDeviceCredential(req.nodeName, req.tokenId);
