@@ -124,7 +124,7 @@ async function run(broker: 'embedded' | 'mosquitto', nodes: number, steadyS: num
     const t0 = Date.now();
     sim = start(['sim', '--token', tok.stdout.trim(), '--nodes', String(nodes), '--data-dir', join(dir, 'sim'), '--status-every', '5', '--log-level', 'warn', '--concurrency', '200']);
     const simProc = sim;
-    await waitFor('sim ready', 600_000, () => simProc.lines.find((l) => l.msg === 'sim ready'));
+    await waitFor('sim ready', Math.max(600_000, nodes * 120), () => simProc.lines.find((l) => l.msg === 'sim ready'));
     const joinedMs = Date.now() - t0;
     const srv = server;
     await waitFor('all nodes Ready', 300_000, async () => ((await metrics(kubeconfig, srv.port)).flotilla_nodes_ready === nodes ? true : undefined));
