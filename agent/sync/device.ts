@@ -2,7 +2,6 @@
 // machine (agent/node), per-container stats from Podman, and the supervised MQTT link. Called by
 // `flotilla agent` when it has a join token or stored device credentials.
 
-import pino from 'pino';
 import { deviceCapacity, detectDevices } from '../../hardware';
 import type { KubeletApi } from '../kubelet/api';
 import { NodeFacts } from '../node/facts';
@@ -24,7 +23,7 @@ export interface DeviceChannelOptions {
   containerLabels?: Record<string, string>;
   runtimeVersion?: () => Promise<string>;
   intervals?: Partial<ChannelIntervals>;
-  log?: ChannelLog;
+  log: ChannelLog;
 }
 
 /** True when the device can use the node channel: it has credentials, or a token to get them. */
@@ -34,7 +33,7 @@ export function channelConfigured(dataDir: string, token?: string): boolean {
 
 /** Joins if needed and starts the link; resolves once it is supervised (not necessarily connected). */
 export async function startDeviceChannel(options: DeviceChannelOptions): Promise<NodeChannelAgent> {
-  const log = options.log ?? pino({ level: 'info', base: { component: 'node-channel' } }, pino.destination({ dest: 2, sync: false }));
+  const log = options.log;
   const nodeName = loadCredentials(options.dataDir)?.nodeName ?? options.nodeName ?? defaultNodeName();
   const devices = deviceCapacity(detectDevices());
   const info = new NodeFacts({

@@ -2,10 +2,15 @@
 // facts and status (agent/node), and metrics samples. Implemented for real devices in agent/node
 // and cheaply for simulated fleets.
 
-import type { Logger } from 'pino';
 import type { JoinFacts, MetricsMessage, NodeStatusMessage } from '../../shared/channel/messages';
 
-export type ChannelLog = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+/** Structured logging, (fields, message): the agent's own logger and pino both fit. */
+export interface ChannelLog {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
 
 export interface NodeInfoSource {
   /** Facts for the join request (may call into systeminformation once). */
