@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { mayPublish, maySubscribe, type Principal } from './acl';
 import { loadAedes, type Aedes } from './aedes-loader';
+import { indexedMemoryPersistence } from './persistence';
 
 /** Resolves a CONNECT to a principal, or a reason to refuse it. Must be cheap (called on every connect). */
 export type BrokerAuthenticator = (username: string | undefined, password: string | undefined, clientId: string) => Promise<{ principal: Principal } | { reason: string }>;
@@ -57,6 +58,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const live = new Map<string, AedesClient>();
 
   const broker = await Aedes.createBroker({
+    persistence: indexedMemoryPersistence(),
     maxClientsIdLength: 256,
     heartbeatInterval: 60_000,
     authenticate(client, username, password, done) {
