@@ -12,6 +12,8 @@ import { readKubeconfig, writeKubeconfig } from './auth/kubeconfig';
 import { mintToken, verifyToken, TOKEN_RESOURCE } from './auth/tokens';
 import { apiTokenResource } from './auth/resource';
 import { Controller } from './controllers/controller';
+import { gcResources } from './controllers/gc/kinds';
+import { ControllerManager } from './controllers/manager';
 import { ensureSystemNamespaces, NamespaceReconciler } from './controllers/namespace';
 import { ServiceAccountReconciler } from './controllers/serviceaccount';
 import { createLogger, type Logger } from './log';
@@ -134,10 +136,8 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
 
   const authenticate = async (token: string | undefined): Promise<Identity | undefined> => (token ? verifyToken(store, token) : undefined);
   const channel = await startNodeChannel(store, pki, nodeChannelOptions(options, dataDir), log);
-  const api = withNodeChannelEndpoints(
-    createApiHandler({ store, authenticate, logger: log, resources: [apiTokenResource(), ...channel.resources], podLogs: channel.podLogs }),
-    { channel, store, authenticate },
-  );
+  const apiHandler = createApiHandler({ store, authenticate, logger: log, resources: [apiTokenResource(), ...channel.resources], podLogs: channel.podLogs });
+  const api = withNodeChannelEndpoints(apiHandler, { channel, store, authenticate });
 
   const https = createHttpsServer({ cert: pki.certPem, key: pki.keyPem }, api);
   const boundPort = await listen(https, port, options.bindAddress ?? '0.0.0.0');
@@ -156,6 +156,8 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
     new Controller(new ServiceAccountReconciler(store), { store, logger: log }),
   ];
   for (const c of controllers) await c.start();
+  const workloads = new ControllerManager({ store, logger: log, gc: gcResources(apiHandler.registry.all()) });
+  await workloads.start();
   const mqtt = { ...(channel.broker.embedded?.ports.mqtt !== undefined ? { port: channel.broker.embedded.ports.mqtt } : {}), ...(channel.broker.embedded?.ports.mqtts !== undefined ? { tlsPort: channel.broker.embedded.ports.mqtts } : {}), ...(channel.broker.embedded?.ports.ws !== undefined ? { wsPort: channel.broker.embedded.ports.ws } : {}), advertiseUrl: channel.broker.advertiseUrl };
   log.info({ port: boundPort, insecurePort: boundInsecure, mqtt, dataDir, durable: options.durable ?? false }, 'flotilla server ready');
 
@@ -167,6 +169,7 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
       const done = Promise.all(servers.map(closed));
       for (const s of servers) s.closeAllConnections();
       await done;
+      await workloads.stop();
       for (const c of controllers) await c.stop();
       await channel.close();
       await store.close();

@@ -74,7 +74,7 @@ export function isFlotillaError(err: unknown, code?: ErrorCode): err is Flotilla
 
 /** One bad field: `field` is a JSON-path-like location ("spec.replicas"), `value` the offending value. */
 export interface FieldError {
-  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong';
+  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueNotFound';
   field: string;
   message: string;
 }

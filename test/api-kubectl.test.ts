@@ -175,6 +175,38 @@ describe('real kubectl against the API', () => {
     expect(r.stderr).toContain('strict decoding error: unknown field "spec.foo"');
   });
 
+  it('refuses invalid objects with Kubernetes validation messages, and unknown fields deep in a pod template', async () => {
+    const invalid = manifest('22', 'busybox:2').split('---')[0]?.replace('name: web\n', 'name: broken\n').replace('replicas: 2', 'replicas: -1') ?? '';
+    const r = await kubectl(kc, ['apply', '-f', file('invalid.yaml', invalid)]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('The Deployment "broken" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
+    const deep = manifest('22', 'busybox:2').replace('command: ["sleep", "3600"]', 'command: ["sleep", "3600"]\n        securityContext: {superuser: true}');
+    const u = await kubectl(kc, ['apply', '-f', file('deep.yaml', deep)]);
+    expect(u.status).not.toBe(0);
+    expect(u.stderr).toContain('unknown field "spec.template.spec.containers[1].securityContext.superuser"');
+  });
+
+  it('re-applies a strategy switch to Recreate ($retainKeys) and a container reorder ($setElementOrder)', async () => {
+    const order = (strategy: string, names: string[]): string => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: order, namespace: default}
+spec:
+  selector: {matchLabels: {app: order}}
+  strategy: ${strategy}
+  template:
+    metadata: {labels: {app: order}}
+    spec:
+      containers:
+${names.map((n) => `      - {name: ${n}, image: "busybox:1", command: ["sleep", "3600"]}`).join('\n')}
+`;
+    await kubectlOk(kc, ['apply', '-f', file('order1.yaml', order('{type: RollingUpdate, rollingUpdate: {maxSurge: 1}}', ['a', 'b', 'c']))]);
+    await kubectlOk(kc, ['apply', '-f', file('order2.yaml', order('{type: Recreate}', ['c', 'a']))]);
+    const live = JSON.parse(await kubectlOk(kc, ['get', 'deploy', 'order', '-o', 'json'])) as { spec: { strategy: unknown; template: { spec: { containers: Container[] } } } };
+    expect(live.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(live.spec.template.spec.containers.map((c) => c.name)).toEqual(['c', 'a']);
+    await kubectlOk(kc, ['delete', 'deploy', 'order']);
+  });
+
   it('prints the deployment as YAML and describes it', async () => {
     const yaml = await kubectlOk(kc, ['get', 'deploy', 'web', '-o', 'yaml']);
     expect(yaml).toContain('kind: Deployment');
@@ -183,6 +215,16 @@ describe('real kubectl against the API', () => {
     expect(describe).toMatch(/Name:\s+web/);
     expect(describe).toContain('busybox:2');
     expect(describe).toMatch(/B:\s+22/);
+  });
+
+  it('prints the usual kubectl columns for deployments, nodes and services', async () => {
+    // The server runs the Deployment controller: its ReplicaSet and pods exist, but no kubelet runs them (UP-TO-DATE counts pods created).
+    expect(await kubectlOk(kc, ['get', 'deploy'])).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/2\s+[0-2]\s+0\s+\S+/m);
+    const node = file('node.yaml', 'apiVersion: v1\nkind: Node\nmetadata:\n  name: pi-1\n  labels: {node-role.kubernetes.io/edge: ""}\nstatus:\n  nodeInfo: {kubeletVersion: flotilla-0.1.0}\n');
+    await kubectlOk(kc, ['apply', '-f', node]);
+    expect(await kubectlOk(kc, ['get', 'nodes'])).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\npi-1\s+\S+\s+edge\s+\S+\s+/m);
+    expect(await kubectlOk(kc, ['get', 'svc', 'web'])).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nweb\s+ClusterIP\s+\S+\s+<none>\s+80\/TCP\s+/m);
+    await kubectlOk(kc, ['delete', 'node', 'pi-1']);
   });
 
   it('streams a pod creation to `kubectl get pods -A -w`', async () => {

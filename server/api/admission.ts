@@ -6,9 +6,10 @@ import type { KubeObject } from '../../shared/api/types';
 import { FlotillaError, invalidError } from '../../shared/errors';
 import { isFlotillaError } from '../../shared/errors';
 import type { ResourceRequest } from './context';
-import { applyDefaults, validateObject } from './libs';
 import { decodeBody, mediaType, readBody } from './negotiate';
-import { unknownFields } from './openapi/schemas';
+import { applyDefaults } from '../../shared/api/defaults';
+import { unknownFields } from '../../shared/api/schema';
+import { validateObject } from '../../shared/api/validation';
 import { apiVersionOf, type StrategyContext } from './registry';
 
 export async function readJsonBody(r: ResourceRequest): Promise<unknown> {
@@ -86,13 +87,17 @@ export function checkUnknownFields(r: ResourceRequest, obj: KubeObject): string[
   return unknown.map((f) => `299 - "unknown field \\"${f}\\""`);
 }
 
-/** Defaults, the strategy's prepare hook and validation; 422 Invalid with every bad field. */
+/**
+ * Defaults (shared/api/defaults), the strategy's prepare hook, then validation (shared/api/validation
+ * plus the strategy's own); 422 Invalid with every bad field. On create the object carries the uid
+ * the server picked (a Job's generated selector names it).
+ */
 export async function admit(r: ResourceRequest, obj: KubeObject, old: KubeObject | undefined, ctx: StrategyContext): Promise<void> {
   applyDefaults(obj);
   const strategy = r.def.strategy;
   if (old) await strategy?.prepareForUpdate?.(obj, old, ctx);
   else await strategy?.prepareForCreate?.(obj, ctx);
-  const errors = [...validateObject(obj, old ? { isUpdate: true, old } : { isUpdate: false }), ...(strategy?.validate?.(obj, old) ?? [])];
+  const errors = [...validateObject(obj, old ? { old } : {}), ...(strategy?.validate?.(obj, old) ?? [])];
   if (errors.length > 0) throw invalidError(r.def.kind, r.def.group, obj.metadata.name ?? obj.metadata.generateName ?? '', errors);
 }
 

@@ -46,7 +46,7 @@ export interface StrategyContext {
 
 /**
  * Kind-specific behaviour around writes. Every hook is optional; the server runs, in order:
- * defaults (shared/api/validation) → prepareForCreate/prepareForUpdate → validation
+ * defaults (shared/api/defaults) → prepareForCreate/prepareForUpdate → validation
  * (shared/api/validation, then `validate`) → store write → transformCreateResponse.
  * Hooks may mutate the object they get; they must not write to the store.
  */
@@ -93,7 +93,7 @@ export interface ResourceDefinition {
   selectableFields?: Record<string, (obj: KubeObject) => string | undefined>;
   strategy?: ResourceStrategy;
   /**
-   * Name of this kind's OpenAPI component schema (openapi/schemas.ts) used for documents and
+   * Name of this kind's OpenAPI component schema (shared/api/schema) used for documents and
    * unknown-field detection; undefined = free-form object (no field validation).
    */
   schema?: string;

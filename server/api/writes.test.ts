@@ -61,7 +61,8 @@ describe('patch', () => {
   it('strategic merge keeps list entries by merge key', async () => {
     await created(DEPLOYS, deployment('web', { spec: { ...(deployment('web').spec as object), template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }] } } } }));
     const r = await api.call('PATCH', `${DEPLOYS}/web`, { body: { spec: { template: { spec: { containers: [{ name: 'b', image: 'b:2' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
-    expect((r.body.spec as { template: { spec: { containers: unknown[] } } }).template.spec.containers).toEqual([{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:2' }]);
+    const containers = (r.body.spec as { template: { spec: { containers: { name: string; image: string }[] } } }).template.spec.containers;
+    expect(containers.map((c) => [c.name, c.image])).toEqual([['a', 'a:1'], ['b', 'b:2']]);
   });
 
   it('415 for server-side apply', async () => {

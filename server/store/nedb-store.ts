@@ -155,7 +155,7 @@ export class NedbStore implements Store {
       return this.locks.with(key, async () => {
         if (this.index.get(resource, ref.namespace ?? '', ref.name)) throw alreadyExists(resource, ref.name);
         meta.name = ref.name;
-        meta.uid = this.newUid();
+        meta.uid ||= this.newUid();
         meta.creationTimestamp = formatTimestamp(this.now());
         if (obj.spec !== undefined) meta.generation = 1;
         else delete meta.generation;

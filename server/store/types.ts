@@ -96,6 +96,11 @@ export interface Store {
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
   list(resource: string, options?: ListOptions): Promise<ListResult>;
 
+  /**
+   * Stores a new object: assigns resourceVersion, creationTimestamp, generation and a uid — keeping
+   * `metadata.uid` when the caller set one (the API server picks it before admission, as
+   * kube-apiserver does, so a Job's generated selector can name it).
+   */
   create(resource: string, object: KubeObject): Promise<KubeObject>;
 
   /**

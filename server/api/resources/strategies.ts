@@ -1,8 +1,9 @@
 // Kind-specific write behaviour of the built-in kinds (Kubernetes' registry "strategies"): what the
-// server sets on create, what an update may not change, and grace periods on delete.
+// server sets on create, what it carries over on update, and grace periods on delete. Defaults and
+// validation are shared/api's (run by admission around these hooks).
 
 import type { KubeObject } from '../../../shared/api/types';
-import { fieldError, type FieldError } from '../../../shared/errors';
+import { compareQuantities, tryParseQuantity } from '../../../shared/api/quantity';
 import type { ResourceStrategy } from '../registry';
 import { arr, obj, str } from '../tables/format';
 
@@ -11,6 +12,12 @@ type Json = Record<string, unknown>;
 function resourcesOf(c: Json): { requests: Json; limits: Json } {
   const r = obj(c.resources);
   return { requests: obj(r.requests), limits: obj(r.limits) };
+}
+
+function sameQuantity(a: unknown, b: unknown): boolean {
+  const qa = tryParseQuantity(a);
+  const qb = tryParseQuantity(b);
+  return qa && qb ? compareQuantities(qa, qb) === 0 : String(a) === String(b);
 }
 
 /** Kubernetes' QoS class (pkg/apis/core/helper/qos): BestEffort, Guaranteed or Burstable. */
@@ -25,7 +32,7 @@ export function qosClass(podSpec: Json): 'BestEffort' | 'Guaranteed' | 'Burstabl
       const lim = limits[res];
       if (req !== undefined || lim !== undefined) any = true;
       if (lim === undefined) guaranteed = false;
-      else if (req !== undefined && String(req) !== String(lim)) guaranteed = false;
+      else if (req !== undefined && !sameQuantity(req, lim)) guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';
@@ -41,14 +48,6 @@ export const podStrategy: ResourceStrategy = {
     // A new pod's status is the server's to set: only the phase and QoS class at creation.
     o.status = { phase: 'Pending', qosClass: qosClass(obj(o.spec)) };
   },
-  validate(o, old) {
-    const errs: FieldError[] = [];
-    if (old && str(obj(old.spec).nodeName) !== str(obj(o.spec).nodeName)) {
-      errs.push(fieldError('FieldValueForbidden', 'spec.nodeName', 'may not be changed by an update; use the pods/binding subresource'));
-    }
-    if (arr(obj(o.spec).containers).length === 0) errs.push(fieldError('FieldValueRequired', 'spec.containers', 'Required value'));
-    return errs;
-  },
   gracePeriodFor(o, requested) {
     // Only a pod an agent runs needs time to stop; an unbound pod goes at once.
     if (!str(obj(o.spec).nodeName)) return 0;
@@ -59,14 +58,10 @@ export const podStrategy: ResourceStrategy = {
 
 export const namespaceStrategy: ResourceStrategy = {
   prepareForCreate(o) {
-    const name = o.metadata.name ?? '';
-    o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': name };
     o.spec = { ...obj(o.spec), finalizers: ['kubernetes'] };
     o.status = { phase: 'Active' };
   },
   prepareForUpdate(o, old) {
-    const name = o.metadata.name ?? '';
-    o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': name };
     // spec.finalizers only changes through the finalize subresource (the namespace controller).
     o.spec = { ...obj(o.spec), finalizers: obj(old.spec).finalizers };
   },
@@ -92,7 +87,6 @@ function foldStringData(o: KubeObject): void {
   for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(str(v), 'utf8').toString('base64');
   o.data = data;
   delete o.stringData;
-  o.type ??= 'Opaque';
 }
 
 export const nodeStrategy: ResourceStrategy = {
@@ -103,16 +97,6 @@ export const nodeStrategy: ResourceStrategy = {
 
 export const serviceStrategy: ResourceStrategy = {
   prepareForCreate(o) {
-    const spec = obj(o.spec);
-    spec.type ??= 'ClusterIP';
-    spec.sessionAffinity ??= 'None';
-    spec.ports = arr(spec.ports).map((p) => {
-      const port = { ...obj(p) };
-      port.protocol ??= 'TCP';
-      port.targetPort ??= port.port;
-      return port;
-    });
-    o.spec = spec;
     withStatus(o, { loadBalancer: {} });
   },
   prepareForUpdate(o, old) {

@@ -1,6 +1,8 @@
 // Small readers and formatters the Table printers share: safe access into unknown JSON, and
 // kubectl's human-readable durations ("5m12s", "3d4h").
 
+import type { LabelSelector } from '../../../shared/api/core';
+import { formatLabelSelector } from '../../../shared/api/selectors';
 import type { KubeObject } from '../../../shared/api/types';
 
 export type Json = Record<string, unknown>;
@@ -66,19 +68,13 @@ export function joinLimited(items: string[], max = 3): string {
   return items.length > max ? `${head} + ${items.length - max} more...` : head;
 }
 
+/** kubectl's FormatLabelSelector: the sorted string form, "<none>" when empty, "<error>" when invalid. */
 export function labelSelectorString(selector: unknown): string {
-  const s = obj(selector);
-  const parts = Object.entries(obj(s.matchLabels)).map(([k, v]) => `${k}=${str(v)}`);
-  for (const e of arr(s.matchExpressions)) {
-    const x = obj(e);
-    const values = arr(x.values).map((v) => str(v));
-    const op = str(x.operator);
-    if (op === 'In') parts.push(`${str(x.key)} in (${values.join(',')})`);
-    else if (op === 'NotIn') parts.push(`${str(x.key)} notin (${values.join(',')})`);
-    else if (op === 'Exists') parts.push(str(x.key));
-    else if (op === 'DoesNotExist') parts.push(`!${str(x.key)}`);
+  try {
+    return formatLabelSelector(obj(selector) as LabelSelector) || '<none>';
+  } catch {
+    return '<error>';
   }
-  return parts.length ? parts.join(',') : '<none>';
 }
 
 export function mapSelectorString(selector: unknown): string {

@@ -1,7 +1,7 @@
 // POST to a collection: decode, check against the URL, namespace lifecycle, unknown fields,
 // defaults/strategy/validation, then one store write (none with dryRun=All). 201 with the object.
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../../shared/api/types';
 import { FlotillaError } from '../../../shared/errors';
 import { admit, checkIdentity, checkUnknownFields, ensureNamespaceAcceptsCreate, readObjectBody, stripServerFields } from '../admission';
@@ -31,6 +31,8 @@ export async function handleCreate(r: ResourceRequest): Promise<void> {
   const warnings = checkUnknownFields(r, obj);
   await ensureNamespaceAcceptsCreate(r);
   stripServerFields(obj);
+  // Like kube-apiserver, the uid exists before admission (the store keeps it).
+  obj.metadata.uid = randomUUID();
   const dryRun = isDryRun(r);
   const ctx = strategyContext(r, dryRun);
   await admit(r, obj, undefined, ctx);

@@ -1,6 +1,7 @@
 // DELETE of one object and of a collection. DeleteOptions come from the body or the query
 // (gracePeriodSeconds, propagationPolicy, preconditions, dryRun). Foreground adds the
-// `foregroundDeletion` finalizer and Orphan the `orphan` finalizer for the garbage collector;
+// `foregroundDeletion` finalizer and Orphan the `orphan` finalizer for the garbage collector
+// (server/controllers/gc), Background (the default) neither; orphanDependents is the old Orphan;
 // the kind's strategy picks the grace period (pods bound to a node) or turns the delete into a
 // mark (namespaces with spec.finalizers).
 
@@ -37,7 +38,14 @@ export async function readDeleteOptions(r: ResourceRequest): Promise<DeleteOptio
     out.gracePeriodSeconds = Math.max(0, grace);
   }
   let policy = o.propagationPolicy ?? r.query.get('propagationPolicy') ?? undefined;
-  if (policy === undefined && (o.orphanDependents === true || r.query.get('orphanDependents') === 'true')) policy = 'Orphan';
+  const orphanDependents = o.orphanDependents ?? (r.query.has('orphanDependents') ? r.query.get('orphanDependents') === 'true' : undefined);
+  if (policy !== undefined && orphanDependents !== undefined) {
+    throw new FlotillaError('Invalid', 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "' + String(policy) + '": orphanDependents and deletionPropagation cannot be both set', {
+      details: { kind: 'DeleteOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueInvalid', field: 'propagationPolicy', message: 'orphanDependents and deletionPropagation cannot be both set' }] },
+    });
+  }
+  // The deprecated orphanDependents: true is Orphan, false is Background.
+  if (orphanDependents !== undefined) policy = orphanDependents === true ? 'Orphan' : 'Background';
   if (policy !== undefined) {
     if (policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') throw new FlotillaError('BadRequest', `propagationPolicy must be one of Orphan, Background, Foreground: got ${JSON.stringify(policy)}`);
     out.propagationPolicy = policy;
@@ -50,9 +58,23 @@ export async function readDeleteOptions(r: ResourceRequest): Promise<DeleteOptio
   return out;
 }
 
-function withFinalizer(o: KubeObject, finalizer: string | undefined): KubeObject {
-  if (finalizer && !(o.metadata.finalizers ?? []).includes(finalizer)) o.metadata.finalizers = [...(o.metadata.finalizers ?? []), finalizer];
+/**
+ * The garbage-collection finalizers an explicit policy asks for (Kubernetes' deletionFinalizers):
+ * Orphan adds `orphan`, Foreground adds `foregroundDeletion`, each removing the other, and
+ * Background removes both. No policy leaves the finalizers as they are.
+ */
+function withPolicyFinalizers(o: KubeObject, policy: DeleteOptionsInput['propagationPolicy']): KubeObject {
+  if (!policy) return o;
+  const wanted = POLICY_FINALIZER[policy];
+  const kept = (o.metadata.finalizers ?? []).filter((f) => !Object.values(POLICY_FINALIZER).includes(f) || f === wanted);
+  if (wanted && !kept.includes(wanted)) kept.push(wanted);
+  if (kept.length > 0) o.metadata.finalizers = kept;
+  else delete o.metadata.finalizers;
   return o;
+}
+
+function sameFinalizers(a: KubeObject, b: KubeObject): boolean {
+  return (a.metadata.finalizers ?? []).join('\n') === (b.metadata.finalizers ?? []).join('\n');
 }
 
 /** Deletes (or marks) one object. `deleted` false = it stays with deletionTimestamp set. */
@@ -66,21 +88,29 @@ export async function deleteOne(r: ResourceRequest, name: string, opts: DeleteOp
   if (pre.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
     throw conflict(r.def.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`, r.def.group);
   }
-  const finalizer = opts.propagationPolicy ? POLICY_FINALIZER[opts.propagationPolicy] : undefined;
+  const policy = opts.propagationPolicy;
   const strategy = r.def.strategy;
   const preconditions = Object.keys(pre).length ? { preconditions: pre } : {};
   if (!current.metadata.deletionTimestamp && strategy?.beginDeletion?.(structuredClone(current), r.now)) {
-    const mark = (o: KubeObject): KubeObject => withFinalizer(strategy.beginDeletion?.(o, r.now) ?? o, finalizer);
+    const mark = (o: KubeObject): KubeObject => withPolicyFinalizers(strategy.beginDeletion?.(o, r.now) ?? o, policy);
     if (dryRun) return { object: mark(structuredClone(current)), deleted: false };
     return { object: await store.guaranteedUpdate(ref, mark, preconditions), deleted: false };
   }
   const grace = strategy?.gracePeriodFor?.(current, opts.gracePeriodSeconds) ?? 0;
-  const needsFinalizer = finalizer !== undefined && !(current.metadata.finalizers ?? []).includes(finalizer);
+  const wanted = withPolicyFinalizers(structuredClone(current), policy);
+  const changesFinalizers = !sameFinalizers(wanted, current);
   if (dryRun) {
-    const stays = needsFinalizer || (current.metadata.finalizers?.length ?? 0) > 0 || grace > 0;
-    return { object: withFinalizer(structuredClone(current), finalizer), deleted: !stays };
+    const stays = (wanted.metadata.finalizers?.length ?? 0) > 0 || grace > 0;
+    return { object: wanted, deleted: !stays };
   }
-  if (needsFinalizer) await store.guaranteedUpdate(ref, (o) => withFinalizer(o, finalizer), preconditions);
+  if (changesFinalizers) {
+    // Dropping the last finalizer of an object already being deleted removes it (store contract).
+    const updated = await store.guaranteedUpdate(ref, (o) => withPolicyFinalizers(o, policy), preconditions);
+    if (current.metadata.deletionTimestamp && (updated.metadata.finalizers?.length ?? 0) === 0) {
+      const still = await store.get(ref);
+      if (!still) return { object: updated, deleted: true };
+    }
+  }
   return store.delete(ref, { ...preconditions, gracePeriodSeconds: grace });
 }
 

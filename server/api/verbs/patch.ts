@@ -8,7 +8,7 @@ import { FlotillaError } from '../../../shared/errors';
 import { readJsonBody } from '../admission';
 import { authorize } from '../auth';
 import type { ResourceRequest } from '../context';
-import { jsonMergePatch, strategicMergePatch } from '../libs';
+import { jsonMergePatch, strategicMergePatch } from '../../../shared/api/patch';
 import { mediaType } from '../negotiate';
 import { sendJson } from '../negotiate';
 import { apiVersionOf } from '../registry';
@@ -38,7 +38,7 @@ export function patchTypeOf(r: ResourceRequest): PatchType {
 const APPLY_ERRORS = new Set(['TEST_OPERATION_FAILED', 'OPERATION_PATH_UNRESOLVABLE', 'OPERATION_PATH_CANNOT_ADD', 'OPERATION_FROM_UNRESOLVABLE', 'OPERATION_PATH_ILLEGAL_ARRAY_INDEX', 'OPERATION_VALUE_OUT_OF_BOUNDS']);
 
 /** Applies a decoded patch document of `type` to `target` (not mutated). */
-export function applyPatchDocument(type: PatchType, target: KubeObject, patch: unknown, kind: string): KubeObject {
+export function applyPatchDocument(type: PatchType, target: KubeObject, patch: unknown): KubeObject {
   if (type === 'json') {
     if (!Array.isArray(patch)) throw new FlotillaError('BadRequest', 'a JSON patch must be an array of operations');
     try {
@@ -54,7 +54,7 @@ export function applyPatchDocument(type: PatchType, target: KubeObject, patch: u
   }
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new FlotillaError('BadRequest', 'a merge patch must be a JSON object');
   if (type === 'merge') return jsonMergePatch(target, patch) as KubeObject;
-  return strategicMergePatch(target, patch, { kind });
+  return strategicMergePatch(target, patch);
 }
 
 /** The patched object must stay the same object: same apiVersion, kind, name and namespace. */
@@ -76,7 +76,7 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
   const dryRun = r.query.has('dryRun');
   let warnings: string[] = [];
   const updated = await writeWith(r, async (current) => {
-    const patched = checkPatchedIdentity(r, applyPatchDocument(type, current, patch, r.def.kind), current);
+    const patched = checkPatchedIdentity(r, applyPatchDocument(type, current, patch), current);
     const out = await prepareUpdate(r, patched, current, dryRun);
     warnings = out.warnings;
     return out.next;

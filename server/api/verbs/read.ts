@@ -4,7 +4,7 @@
 import type { KubeObject } from '../../../shared/api/types';
 import { FlotillaError } from '../../../shared/errors';
 import { getOrNotFound, type ResourceRequest } from '../context';
-import { parseFieldSelector, parseLabelSelector, type Selector } from '../libs';
+import { parseFieldSelector, parseLabelSelector, type Selector } from '../../../shared/api/selectors';
 import { sendJson, tableVersion } from '../negotiate';
 import { apiVersionOf, storeResource, type ResourceDefinition } from '../registry';
 import { buildTable, parseIncludeObject } from '../tables/table';
@@ -19,7 +19,7 @@ export interface ObjectFilter {
 export function parseFilter(def: ResourceDefinition, query: URLSearchParams): ObjectFilter {
   const labels = parseLabelSelector(query.get('labelSelector'));
   const fields = parseFieldSelector(query.get('fieldSelector'));
-  for (const f of fields.fields) {
+  for (const f of fields.keys) {
     if (f === 'metadata.name' || (f === 'metadata.namespace' && def.namespaced) || def.selectableFields?.[f]) continue;
     throw new FlotillaError('BadRequest', `field label not supported: ${f}`);
   }
@@ -30,7 +30,7 @@ export function matchesFilter(f: ObjectFilter, o: KubeObject): boolean {
   if (!f.labels.empty && !f.labels.matches(o.metadata.labels ?? {})) return false;
   if (f.fields.empty) return true;
   const values: Record<string, string | undefined> = { 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace ?? '' };
-  for (const name of f.fields.fields) {
+  for (const name of f.fields.keys) {
     const read = f.def.selectableFields?.[name];
     if (read) values[name] = read(o) ?? '';
   }

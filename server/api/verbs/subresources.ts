@@ -9,7 +9,9 @@ import { authorize } from '../auth';
 import { getOrNotFound, isDryRun, type ResourceRequest } from '../context';
 import { sendJson } from '../negotiate';
 import { successStatus } from '../status';
-import { labelSelectorString, obj, str } from '../tables/format';
+import { formatLabelSelector } from '../../../shared/api/selectors';
+import type { LabelSelector } from '../../../shared/api/core';
+import { obj, str } from '../tables/format';
 import { deleteOne, readDeleteOptions } from './delete';
 import { applyPatchDocument, patchTypeOf } from './patch';
 import { MODIFIED_MESSAGE, writeWith } from './update';
@@ -58,7 +60,7 @@ function toScale(o: KubeObject): KubeObject {
     kind: 'Scale',
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
     spec: { replicas: obj(o.spec).replicas ?? 1 },
-    status: { replicas: obj(o.status).replicas ?? 0, selector: labelSelectorString(obj(o.spec).selector).replace(/^<none>$/, '') },
+    status: { replicas: obj(o.status).replicas ?? 0, selector: formatLabelSelector(obj(o.spec).selector as LabelSelector | undefined) },
   };
 }
 
@@ -81,7 +83,7 @@ export async function handleScale(r: ResourceRequest, verb: 'get' | 'update' | '
   const body = verb === 'update' ? await readObjectBody(r, { apiVersion: 'autoscaling/v1', kind: 'Scale' }) : await readJsonBody(r);
   const type = verb === 'patch' ? patchTypeOf(r) : undefined;
   const updated = await writeWith(r, async (current) => {
-    const scale = type ? applyPatchDocument(type, toScale(current), body, 'Scale') : (body as KubeObject);
+    const scale = type ? applyPatchDocument(type, toScale(current), body) : (body as KubeObject);
     const rv = scale.metadata?.resourceVersion;
     if (rv && rv !== current.metadata.resourceVersion) throw conflict(r.def.plural, r.name ?? '', MODIFIED_MESSAGE, r.def.group);
     return { ...current, spec: { ...obj(current.spec), replicas: replicasOf(scale) } };

@@ -84,7 +84,7 @@ export class MemoryStore implements Store {
     const key = keyOf(meta.namespace, name);
     const { plural, group } = splitResource(resource);
     if (bucket.has(key)) throw alreadyExists(plural, name, group);
-    meta.uid = randomUUID();
+    meta.uid ||= randomUUID();
     meta.creationTimestamp = timestamp(this.now());
     if (obj.spec !== undefined) meta.generation = 1;
     delete meta.deletionTimestamp;
@@ -103,16 +103,23 @@ export class MemoryStore implements Store {
 
   async guaranteedUpdate(ref: ObjectRef, mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>, options: { preconditions?: Preconditions } = {}): Promise<KubeObject> {
     const key = keyOf(ref.namespace, ref.name);
-    const current = this.bucket(ref.resource).get(key);
     const { plural, group } = splitResource(ref.resource);
-    if (!current) throw notFound(plural, ref.name, group);
-    this.checkPreconditions(ref.resource, current, options.preconditions ?? {});
-    const next = copy(await mutate(copy(current)));
-    const latest = this.bucket(ref.resource).get(key);
-    if (latest !== current) throw conflict(plural, ref.name, MODIFIED_MESSAGE, group);
+    // Like the real store, concurrent guaranteedUpdates never conflict: a write that lands while
+    // `mutate` runs makes it run again on the newer object.
+    for (;;) {
+      const current = this.bucket(ref.resource).get(key);
+      if (!current) throw notFound(plural, ref.name, group);
+      this.checkPreconditions(ref.resource, current, options.preconditions ?? {});
+      const next = copy(await mutate(copy(current)));
+      if (this.bucket(ref.resource).get(key) !== current) continue;
+      return this.finishUpdate(ref.resource, key, current, next);
+    }
+  }
+
+  private finishUpdate(resource: string, key: string, current: KubeObject, next: KubeObject): KubeObject {
     delete next.metadata.resourceVersion;
     if (isDeepStrictEqual({ ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } }, current)) return copy(current);
-    return this.replace(ref.resource, key, current, next);
+    return this.replace(resource, key, current, next);
   }
 
   async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<DeleteResult> {
