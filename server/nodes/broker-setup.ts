@@ -36,8 +36,8 @@ export interface BrokerSide {
   advertiseUrl: string;
   /** Disconnects a revoked device now (embedded: at once; mosquitto: through the reloaded password file). */
   revoke(node: string): void;
-  /** Resolves once the broker accepts credentials stored so far (mosquitto: after the next file rewrite and reload). */
-  credentialsApplied(): Promise<void>;
+  /** Resolves once the broker accepts `username`'s stored credentials (mosquitto: once a rewrite and reload included them). */
+  credentialsApplied(username: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,15 +63,15 @@ export async function startBrokerSide(options: BrokerOptions, deps: { pki: Serve
   if (options.mqttUrl) {
     const password = serverSecret(options.dataDir);
     let files: MosquittoFiles | undefined;
-    let sync: (() => Promise<void>) | undefined;
+    let sync: (() => Promise<Set<string>>) | undefined;
     let schedule: () => void = () => undefined;
-    let waiters: Array<() => void> = [];
+    let waiters: Array<{ username: string; resolve: () => void }> = [];
     if (options.mosquitto) {
       const mf = new MosquittoFiles({ ...options.mosquitto, serverUsername: SERVER_USERNAME, logger: log });
       files = mf;
       const serverHash = mosquittoHash(password);
-      sync = () =>
-        mf.write([
+      sync = async () => {
+        const entries = [
           { username: SERVER_USERNAME, hash: serverHash },
           ...deps.devices.list().flatMap((d) => {
             const s = d.spec as Partial<DeviceCredentialSpec> | undefined;
@@ -81,18 +81,27 @@ export async function startBrokerSide(options: BrokerOptions, deps: { pki: Serve
             const s = t.spec as Partial<JoinTokenSpec> | undefined;
             return s?.mosquittoHash && !t.metadata.deletionTimestamp ? [{ username: joinUsername(t.metadata.name ?? ''), hash: s.mosquittoHash }] : [];
           }),
-        ]);
+        ];
+        await mf.write(entries);
+        // mosquitto handles SIGHUP on its next loop turn: give it a moment before devices dial in.
+        await new Promise((r) => setTimeout(r, 100));
+        return new Set(entries.map((e) => e.username));
+      };
       await sync();
       let timer: NodeJS.Timeout | undefined;
       // Changes within 200 ms share one rewrite and one reload (a burst of joins costs one SIGHUP).
       schedule = (): void => {
         timer ??= setTimeout(() => {
           timer = undefined;
-          const done = waiters;
-          waiters = [];
-          void sync?.()
-            .catch((err: unknown) => log.error({ err }, 'writing mosquitto files failed'))
-            .finally(() => done.forEach((w) => w()));
+          void sync?.().then(
+            (written) => {
+              // A credential the informer had not seen yet waits for the rewrite its arrival triggers.
+              const done = waiters.filter((w) => written.has(w.username));
+              waiters = waiters.filter((w) => !written.has(w.username));
+              for (const w of done) w.resolve();
+            },
+            (err: unknown) => log.error({ err }, 'writing mosquitto files failed'),
+          );
         }, 200);
       };
       deps.devices.onChange(schedule);
@@ -104,10 +113,17 @@ export async function startBrokerSide(options: BrokerOptions, deps: { pki: Serve
       client,
       advertiseUrl: options.advertiseUrl ?? options.mqttUrl,
       revoke: () => undefined,
-      credentialsApplied: () =>
+      credentialsApplied: (username) =>
         files
           ? new Promise<void>((resolve) => {
-              waiters.push(resolve);
+              const timer = setTimeout(resolve, 10_000); // never hold a join forever: the device retries
+              waiters.push({
+                username,
+                resolve: () => {
+                  clearTimeout(timer);
+                  resolve();
+                },
+              });
               schedule();
             })
           : Promise.resolve(),

@@ -71,7 +71,7 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
   const metrics = new MetricsStore();
   const publisher = new DesiredStatePublisher({ store, transport, clock, logger: log, nodes, pods, configMaps, secrets });
   publisher.register();
-  const provisioner = new Provisioner({ store, transport, events: controllerEvents, logger: log, clock, caPem: pki.caCertPem, credentialsApplied: () => broker.credentialsApplied() });
+  const provisioner = new Provisioner({ store, transport, events: controllerEvents, logger: log, clock, caPem: pki.caCertPem, credentialsApplied: (username) => broker.credentialsApplied(username) });
 
   // Revocation: a deleted Node takes its credentials (and Lease) with it; deleted credentials disconnect the device.
   nodes.onChange((type, node) => {

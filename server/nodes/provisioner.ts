@@ -25,7 +25,7 @@ export interface ProvisionerDeps {
   /** The CA devices must trust for the broker's TLS certificate. */
   caPem: string;
   /** Resolves once the broker accepts the new credentials (an external broker reloads its files). */
-  credentialsApplied?: () => Promise<void>;
+  credentialsApplied?: (username: string) => Promise<void>;
 }
 
 const MAX_REMEMBERED_NODES = 100;
@@ -117,7 +117,7 @@ export class Provisioner {
       if (!isFlotillaError(err, 'NotFound')) throw err;
     });
     await store.create(DEVICE_CREDENTIAL_RESOURCE, object);
-    await this.deps.credentialsApplied?.();
+    await this.deps.credentialsApplied?.(req.nodeName);
     this.deps.events.record(node, 'Normal', existing ? 'Rejoined' : 'Joined', `Node ${req.nodeName} joined with join token ${req.tokenId}`);
     return { nodeName: req.nodeName, username: req.nodeName, password, caPem: this.deps.caPem };
   }
