@@ -36,7 +36,7 @@ export async function runSim(opts: SimCommandOptions): Promise<void> {
     ...(opts.concurrency ? { concurrency: Number(opts.concurrency) } : {}),
   });
   log.info({ nodes: sim.agents.length, ms: Date.now() - started }, 'sim ready');
-  const status = (): void => log.info({ connected: sim.connected(), nodes: sim.agents.length, uplinkBytes: sim.agents.reduce((n, a) => n + a.bytesWritten(), 0), sessions: sim.agents.reduce((n, a) => n + a.sessions, 0) }, 'sim status');
+  const status = (): void => log.info({ connected: sim.connected(), nodes: sim.agents.length, uplinkBytes: sim.agents.reduce((n, a) => n + a.bytesWritten(), 0), sessions: sim.agents.reduce((n, a) => n + a.sessions, 0), ...sim.podChanges() }, 'sim status');
   status();
   const timer = setInterval(status, Number(opts.statusEvery ?? '10') * 1000);
   await new Promise<void>((resolve) => {

@@ -58,6 +58,8 @@ export function simInfo(node: string): NodeInfoSource {
 
 export interface Sim {
   agents: NodeChannelAgent[];
+  /** Pods started and stopped by the fleet's fake kubelets so far. */
+  podChanges(): { starts: number; stops: number };
   connected(): number;
   stop(): Promise<void>;
 }
@@ -65,14 +67,20 @@ export interface Sim {
 export async function startSim(options: SimOptions): Promise<Sim> {
   const prefix = options.prefix ?? 'sim';
   const agents: NodeChannelAgent[] = [];
+  const fakes: FakeKubelet[] = [];
   let next = 1;
   const failures: string[] = [];
+  const fake = (): FakeKubelet => {
+    const k = new FakeKubelet();
+    fakes.push(k);
+    return k;
+  };
   const worker = async (): Promise<void> => {
     for (let i = next++; i <= options.nodes; i = next++) {
       const node = simNodeName(prefix, i);
       const agent = new NodeChannelAgent({
         dataDir: join(options.dataDir, node),
-        kubelet: options.kubelet?.(node) ?? new FakeKubelet(),
+        kubelet: options.kubelet?.(node) ?? fake(),
         info: simInfo(node),
         log: options.log,
         token: options.token,
@@ -93,6 +101,7 @@ export async function startSim(options: SimOptions): Promise<Sim> {
   return {
     agents,
     connected: () => agents.filter((a) => a.connected).length,
+    podChanges: () => ({ starts: fakes.reduce((n, k) => n + k.starts, 0), stops: fakes.reduce((n, k) => n + k.stops, 0) }),
     async stop() {
       await Promise.all(agents.map((a) => a.stop()));
     },

@@ -18,6 +18,9 @@ export class FakeKubelet implements KubeletApi {
   readonly logLines = new Map<string, string[]>();
   /** Makes setDesiredState fail (a full disk). */
   failPersist = false;
+  /** Pods started and stopped so far (a reconnect must change neither). */
+  starts = 0;
+  stops = 0;
   private now: () => Date;
 
   constructor(options: { now?: () => Date } = {}) {
@@ -32,11 +35,15 @@ export class FakeKubelet implements KubeletApi {
     const wanted = new Map(state.pods.map((p) => [p.metadata.uid ?? '', p]));
     for (const [uid, s] of this.statuses) {
       const pod = wanted.get(uid);
-      if (s.source === source && (!pod || pod.metadata.deletionTimestamp) && !s.terminated) this.emit({ ...s, version: s.version + 1, terminated: true, status: { ...s.status, phase: 'Succeeded' } });
+      if (s.source !== source || (pod && !pod.metadata.deletionTimestamp) || s.terminated) continue;
+      this.stops++;
+      this.emit({ ...s, version: s.version + 1, terminated: true, status: { ...s.status, phase: 'Succeeded' } });
     }
     for (const pod of state.pods) {
       const uid = pod.metadata.uid ?? '';
-      if (!this.statuses.has(uid) && !pod.metadata.deletionTimestamp) this.emit({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', uid, source, version: 1, status: running(pod, this.now()) });
+      if (this.statuses.has(uid) || pod.metadata.deletionTimestamp) continue;
+      this.starts++;
+      this.emit({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', uid, source, version: 1, status: running(pod, this.now()) });
     }
     return true;
   }
