@@ -19,6 +19,7 @@ import { ServiceAccountReconciler } from './controllers/serviceaccount';
 import { createLogger, type Logger } from './log';
 import { startNodeChannel, type NodeChannelOptions } from './nodes/node-channel';
 import { withNodeChannelEndpoints } from './nodes/http';
+import { kubectlExecUpgrade } from './nodes/kubectl-exec';
 import { parseDurationMs } from '../shared/duration';
 import { ensurePki } from './pki/pki';
 import { openStore } from './store';
@@ -140,6 +141,7 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
   const api = withNodeChannelEndpoints(apiHandler, { channel, store, authenticate });
 
   const https = createHttpsServer({ cert: pki.certPem, key: pki.keyPem }, api);
+  https.on('upgrade', kubectlExecUpgrade({ store, requests: channel.requests, authenticate }));
   const boundPort = await listen(https, port, options.bindAddress ?? '0.0.0.0');
   let http: Server | undefined;
   let boundInsecure: number | undefined;

@@ -92,6 +92,8 @@ describe('node channel over the embedded broker', () => {
     expect(await k(['get', '--raw', '/metrics'])).toMatch(/flotilla_node_temperature_celsius\{node="pi-a"\} 51\.5/);
     const exec = await flotilla(['exec', 'hello', '--data-dir', server.dataDir, '--', 'echo', 'hi there']);
     expect(exec).toEqual({ status: 0, stdout: 'echo hi there\n' });
+    expect(await k(['exec', 'hello', '--', 'echo', 'via', 'kubectl'])).toBe('echo via kubectl\n');
+    expect((await kr(['exec', 'gone-pod', '--', 'true'])).stderr).toMatch(/NotFound|not found/);
     await k(['delete', 'pod', 'hello', '--wait=true', '--timeout=20s']);
     expect((await kr(['get', 'pod', 'hello'])).stderr).toMatch(/NotFound/);
   });
