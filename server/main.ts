@@ -1,6 +1,6 @@
 // `flotilla server`: opens the store, makes sure the PKI and the admin kubeconfig exist, serves the
-// Kubernetes API over HTTPS (and plain HTTP on loopback when asked), runs the controllers, and
-// shuts all of it down cleanly on SIGINT/SIGTERM.
+// Kubernetes API over HTTPS (and plain HTTP on loopback when asked), runs the controllers and the
+// scheduler, and shuts all of it down cleanly on SIGINT/SIGTERM.
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -16,12 +16,16 @@ import { gcResources } from './controllers/gc/kinds';
 import { ControllerManager } from './controllers/manager';
 import { ensureSystemNamespaces, NamespaceReconciler } from './controllers/namespace';
 import { ServiceAccountReconciler } from './controllers/serviceaccount';
+import { QueuedEventSink } from './events/queued-sink';
+import { EventRecorder } from './events/recorder';
+import { InformerFactory } from './informer/informer';
 import { createLogger, type Logger } from './log';
 import { startNodeChannel, type NodeChannelOptions } from './nodes/node-channel';
 import { withNodeChannelEndpoints } from './nodes/http';
 import { kubectlExecUpgrade } from './nodes/kubectl-exec';
 import { parseDurationMs } from '../shared/duration';
 import { ensurePki } from './pki/pki';
+import { Scheduler } from './scheduler/scheduler';
 import { openStore } from './store';
 import type { Store } from './store/types';
 
@@ -158,8 +162,14 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
     new Controller(new ServiceAccountReconciler(store), { store, logger: log }),
   ];
   for (const c of controllers) await c.start();
-  const workloads = new ControllerManager({ store, logger: log, gc: gcResources(apiHandler.registry.all()) });
+  // One set of informers for the workload controllers and the scheduler (the manager adds its
+  // indexes before anything starts).
+  const informers = new InformerFactory(store);
+  const workloads = new ControllerManager({ store, logger: log, gc: gcResources(apiHandler.registry.all()), informers });
+  const schedulerEvents = new QueuedEventSink(new EventRecorder(store, { component: 'default-scheduler' }), { onError: (err) => log.warn({ err }, 'scheduler: event not recorded') });
+  const scheduler = new Scheduler({ store, informers, events: schedulerEvents, logger: log });
   await workloads.start();
+  await scheduler.start();
   const mqtt = { ...(channel.broker.embedded?.ports.mqtt !== undefined ? { port: channel.broker.embedded.ports.mqtt } : {}), ...(channel.broker.embedded?.ports.mqtts !== undefined ? { tlsPort: channel.broker.embedded.ports.mqtts } : {}), ...(channel.broker.embedded?.ports.ws !== undefined ? { wsPort: channel.broker.embedded.ports.ws } : {}), advertiseUrl: channel.broker.advertiseUrl };
   log.info({ port: boundPort, insecurePort: boundInsecure, mqtt, dataDir, durable: options.durable ?? false }, 'flotilla server ready');
 
@@ -171,7 +181,9 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
       const done = Promise.all(servers.map(closed));
       for (const s of servers) s.closeAllConnections();
       await done;
+      await scheduler.stop();
       await workloads.stop();
+      informers.stop();
       for (const c of controllers) await c.stop();
       await channel.close();
       await store.close();

@@ -92,6 +92,54 @@ export function runtimeConformance(name: string, factory: () => Promise<Conforma
       expect((await rt.listContainers({ sandboxId: b.id })).map((c) => c.labels['role'])).toEqual(['b']);
     });
 
+    it('snapshots sandboxes and containers in one read, and knows the pod IP', async () => {
+      const { id, uid } = await sandbox();
+      const c = await rt.createContainer(id, spec(workloads.sleeper, { name: 'main' }));
+      const snap = await rt.snapshot({ labels: { [L.LABEL_POD_UID]: uid } });
+      expect(snap.sandboxes.map((s) => [s.id, s.uid, s.state, s.infraImage, s.attempt])).toEqual([[id, uid, 'ready', t.pauseImage, 0]]);
+      expect(snap.containers.map((x) => [x.id, x.sandboxId, x.name, x.state])).toEqual([[c, id, 'main', 'created']]);
+      expect((await rt.sandboxStatus(id)).ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    });
+
+    it('reports a sandbox that stops as an event carrying its labels, filtering events by label', async () => {
+      const { id, uid } = await sandbox();
+      const other = await sandbox();
+      const abort = new AbortController();
+      const giveUp = setTimeout(() => abort.abort(), 20_000);
+      const events = rt.events({ signal: abort.signal, labels: { [L.LABEL_POD_UID]: uid } });
+      const seen: string[] = [];
+      const stopped = (async () => {
+        for await (const e of events) {
+          seen.push(e.id);
+          if (e.type === 'SandboxStopped' && e.id === id) return e;
+        }
+        return undefined;
+      })();
+      await rt.stopSandbox(other.id, 1);
+      await rt.stopSandbox(id, 1);
+      try {
+        expect(await stopped).toMatchObject({ type: 'SandboxStopped', id, labels: expect.objectContaining({ [L.LABEL_POD_UID]: uid }) });
+        expect(seen).not.toContain(other.id);
+      } finally {
+        clearTimeout(giveUp);
+        abort.abort();
+      }
+      expect((await rt.snapshot({ labels: { [L.LABEL_POD_UID]: uid } })).sandboxes.map((s) => s.state)).toEqual(['notready']);
+    });
+
+    it('creates a sandbox without starting it, then starts it with the containers created meanwhile', async () => {
+      const uid = randomUUID();
+      const id = await rt.createSandbox({ uid, name: `conf-${++seq}`, namespace: 'conformance', labels: t.labels });
+      sandboxes.push(id);
+      expect((await rt.sandboxStatus(id)).state).toBe('notready');
+      const c = await rt.createContainer(id, spec(workloads.sleeper));
+      expect((await rt.containerStatus(c)).state).toBe('created');
+      await rt.startSandbox(id);
+      expect((await rt.sandboxStatus(id)).state).toBe('ready');
+      expect((await rt.containerStatus(c)).state).toBe('running');
+      await rt.startSandbox(id);
+    });
+
     it('lets containers of one sandbox talk over localhost', async () => {
       const { id } = await sandbox();
       await run(id, workloads.httpd);

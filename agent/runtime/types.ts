@@ -9,6 +9,8 @@ export const LABEL_POD_NAMESPACE = 'io.flotilla.pod.namespace';
 export const LABEL_SANDBOX_ATTEMPT = 'io.flotilla.sandbox.attempt';
 export const LABEL_CONTAINER_NAME = 'io.flotilla.container.name';
 export const LABEL_CONTAINER_ATTEMPT = 'io.flotilla.container.attempt';
+/** The node (agent) that owns a sandbox or container: an agent adopts and collects only its own. */
+export const LABEL_NODE = 'io.flotilla.node';
 
 export type Protocol = 'TCP' | 'UDP';
 
@@ -49,6 +51,8 @@ export interface SandboxStatus {
   /** The image of the infra container holding the namespaces (Flotilla's pause image). */
   infraImage: string;
   ports: PortMapping[];
+  /** The pod's IP address; known to sandboxStatus, not to listings. */
+  ip?: string;
 }
 
 export interface Mount {
@@ -135,11 +139,20 @@ export type RuntimeEvent =
   | { type: 'ContainerCreated' | 'ContainerStarted' | 'ContainerRemoved'; id: string; sandboxId?: string; labels: Labels; time: Date }
   | { type: 'ContainerDied'; id: string; sandboxId?: string; labels: Labels; exitCode: number; time: Date }
   | { type: 'ContainerOOM'; id: string; sandboxId?: string; labels: Labels; time: Date }
-  | { type: 'SandboxCreated' | 'SandboxStarted' | 'SandboxStopped' | 'SandboxRemoved'; id: string; name: string; time: Date };
+  | { type: 'SandboxCreated' | 'SandboxStarted' | 'SandboxStopped' | 'SandboxRemoved'; id: string; name: string; time: Date; labels?: Labels };
+
+/** Everything the runtime holds under some labels, read at once (the kubelet's relist). */
+export interface RuntimeSnapshot {
+  sandboxes: SandboxStatus[];
+  /** Flotilla-created containers, never infra containers. */
+  containers: ContainerStatus[];
+}
 
 export interface EventOptions {
   /** Ends the stream; the iterator then returns. Reconnecting after an error is the caller's job. */
   signal: AbortSignal;
+  /** Only events of containers (infra ones included) and sandboxes carrying all of these labels. */
+  labels?: Labels;
 }
 
 export interface RuntimeVersion {
@@ -156,6 +169,10 @@ export interface RuntimeVersion {
 export interface Runtime {
   /** Creates and starts a pod sandbox whose infra (pause) container holds the shared namespaces. Loads the pause image if missing. */
   runSandbox(spec: SandboxSpec): Promise<string>;
+  /** Like runSandbox without starting it: containers may be created in it meanwhile (the fast path of a new pod). */
+  createSandbox(spec: SandboxSpec): Promise<string>;
+  /** Starts a created sandbox's infra container and every container created in it. Already running is fine. */
+  startSandbox(id: string): Promise<void>;
   /** Stops every container of the sandbox and its infra container. Idempotent. */
   stopSandbox(id: string, graceSeconds?: number): Promise<void>;
   /** Removes the sandbox and all its containers, killing what still runs. Idempotent. */
@@ -163,6 +180,8 @@ export interface Runtime {
   sandboxStatus(id: string): Promise<SandboxStatus>;
   /** Flotilla-created sandboxes whose labels include all of `labels`. */
   listSandboxes(filter?: { labels?: Labels }): Promise<SandboxStatus[]>;
+  /** Sandboxes and containers whose labels include all of `labels`, in one cheap read (no IPs). */
+  snapshot(filter?: { labels?: Labels }): Promise<RuntimeSnapshot>;
 
   /** Creates (does not start) a container in the sandbox. The image must be present: pull it first. */
   createContainer(sandboxId: string, spec: ContainerSpec): Promise<string>;

@@ -237,7 +237,12 @@ export interface PodSpec {
   schedulerName?: string;
   tolerations?: Toleration[];
   priority?: number;
+  priorityClassName?: string;
   topologySpreadConstraints?: TopologySpreadConstraint[];
+  /** Resources the pod's sandbox itself uses (RuntimeClass overhead); added to the containers' requests. */
+  overhead?: ResourceList;
+  /** The OS the pod's containers need ("linux"); the scheduler matches it to kubernetes.io/os. */
+  os?: { name: string };
 }
 
 export interface ContainerStateWaiting {

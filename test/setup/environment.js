@@ -35,6 +35,7 @@ function podmanPackages() {
     ['runc', () => has('runc')],
     ['catatonit', () => fs.existsSync('/usr/libexec/podman/catatonit') || has('catatonit')],
     ['busybox-static', () => isStatic('/bin/busybox')],
+    ['docker-registry', () => has('docker-registry')],
     ['musl-tools', () => has('musl-gcc')],
     ['gcc-aarch64-linux-gnu', () => has('aarch64-linux-gnu-gcc')],
     ['libc6-dev-arm64-cross', () => fs.existsSync('/usr/aarch64-linux-gnu/lib/libc.a')],

@@ -8,7 +8,7 @@ import { FlotillaError, notFound } from '../../../shared/errors';
 import * as L from '../types';
 import type {
   ContainerSpec, ContainerStatus, EventOptions, ExecResult, LogLine, LogOptions, PullPolicy, Runtime, RuntimeEvent,
-  RuntimeVersion, SandboxSpec, SandboxStatus,
+  RuntimeSnapshot, RuntimeVersion, SandboxSpec, SandboxStatus,
 } from '../types';
 import { Channel } from './channel';
 import { serveHttp, type FakeProgram, type FakePrograms } from './program';
@@ -44,6 +44,11 @@ interface FakeContainer {
 const imageId = (ref: string): string => createHash('sha256').update(ref).digest('hex');
 /** Copies handed out, so that callers cannot change the fake's state (structuredClone would cross jest's realm). */
 const cloneSandbox = (s: SandboxStatus): SandboxStatus => ({ ...s, labels: { ...s.labels }, ports: s.ports.map((p) => ({ ...p })) });
+/** Listings do not know the pod's IP (as with Podman). */
+const listed = (s: SandboxStatus): SandboxStatus => {
+  const { ip: _ip, ...rest } = cloneSandbox(s);
+  return rest;
+};
 const cloneContainer = (c: ContainerStatus): ContainerStatus => ({ ...c, labels: { ...c.labels } });
 const matches = (labels: Labels, want: Labels | undefined): boolean => Object.entries(want ?? {}).every(([k, v]) => labels[k] === v);
 
@@ -54,8 +59,13 @@ export class FakeRuntime implements Runtime {
   private readonly pauseImage: string;
   private readonly sandboxes = new Map<string, FakeSandbox>();
   private readonly containers = new Map<string, FakeContainer>();
-  private readonly subscribers = new Set<Channel<RuntimeEvent>>();
+  /** Each subscriber with the labels its events must carry. */
+  private readonly subscribers = new Map<Channel<RuntimeEvent>, Labels | undefined>();
   private seq = 0;
+  /** How many snapshot() calls were made (tests count runtime reads). */
+  snapshots = 0;
+  /** The grace period of the last stopContainer of each container. */
+  readonly stopGrace = new Map<string, number>();
 
   constructor(private readonly options: FakeRuntimeOptions = {}) {
     this.clock = options.clock ?? realClock;
@@ -65,14 +75,29 @@ export class FakeRuntime implements Runtime {
   }
 
   async runSandbox(spec: SandboxSpec): Promise<string> {
+    const id = await this.createSandbox(spec);
+    await this.startSandbox(id);
+    return id;
+  }
+
+  async startSandbox(id: string): Promise<void> {
+    const sandbox = this.sandbox(id);
+    if (sandbox.status.state !== 'ready') {
+      sandbox.status.state = 'ready';
+      this.emit({ type: 'SandboxStarted', id, name: sandbox.spec.name, time: this.now(), labels: { ...sandbox.status.labels } });
+    }
+    for (const cid of sandbox.containers) if (this.containers.get(cid)?.status.state === 'created') await this.startContainer(cid);
+  }
+
+  async createSandbox(spec: SandboxSpec): Promise<string> {
     this.images.add(this.pauseImage);
     const id = this.nextId('sandbox');
     const attempt = spec.attempt ?? 0;
     const labels: Labels = { ...spec.labels, [L.LABEL_POD_UID]: spec.uid, [L.LABEL_POD_NAME]: spec.name, [L.LABEL_POD_NAMESPACE]: spec.namespace, [L.LABEL_SANDBOX_ATTEMPT]: String(attempt) };
-    const status: SandboxStatus = { id, uid: spec.uid, name: spec.name, namespace: spec.namespace, attempt, state: 'ready', createdAt: this.now(), labels, infraImage: this.pauseImage, ports: [...(spec.ports ?? [])] };
+    const ip = `10.88.${Math.floor(this.seq / 250) % 250}.${(this.seq % 250) + 2}`;
+    const status: SandboxStatus = { id, uid: spec.uid, name: spec.name, namespace: spec.namespace, attempt, state: 'notready', createdAt: this.now(), labels, infraImage: this.pauseImage, ports: [...(spec.ports ?? [])], ip };
     this.sandboxes.set(id, { status, spec, containers: new Set() });
-    this.emit({ type: 'SandboxCreated', id, name: spec.name, time: this.now() });
-    this.emit({ type: 'SandboxStarted', id, name: spec.name, time: this.now() });
+    this.emit({ type: 'SandboxCreated', id, name: spec.name, time: this.now(), labels: { ...labels } });
     return id;
   }
 
@@ -80,7 +105,7 @@ export class FakeRuntime implements Runtime {
     const sandbox = this.sandboxes.get(id);
     if (!sandbox) return;
     for (const cid of sandbox.containers) this.terminate(cid, false);
-    if (sandbox.status.state === 'ready') this.emit({ type: 'SandboxStopped', id, name: sandbox.spec.name, time: this.now() });
+    if (sandbox.status.state === 'ready') this.emit({ type: 'SandboxStopped', id, name: sandbox.spec.name, time: this.now(), labels: { ...sandbox.status.labels } });
     sandbox.status.state = 'notready';
   }
 
@@ -89,7 +114,7 @@ export class FakeRuntime implements Runtime {
     if (!sandbox) return;
     for (const cid of [...sandbox.containers]) await this.removeContainer(cid);
     this.sandboxes.delete(id);
-    this.emit({ type: 'SandboxRemoved', id, name: sandbox.spec.name, time: this.now() });
+    this.emit({ type: 'SandboxRemoved', id, name: sandbox.spec.name, time: this.now(), labels: { ...sandbox.status.labels } });
   }
 
   async sandboxStatus(id: string): Promise<SandboxStatus> {
@@ -97,7 +122,12 @@ export class FakeRuntime implements Runtime {
   }
 
   async listSandboxes(filter: { labels?: Labels } = {}): Promise<SandboxStatus[]> {
-    return [...this.sandboxes.values()].filter((s) => matches(s.status.labels, filter.labels)).map((s) => cloneSandbox(s.status));
+    return [...this.sandboxes.values()].filter((s) => matches(s.status.labels, filter.labels)).map((s) => listed(s.status));
+  }
+
+  async snapshot(filter: { labels?: Labels } = {}): Promise<RuntimeSnapshot> {
+    this.snapshots++;
+    return { sandboxes: await this.listSandboxes(filter), containers: await this.listContainers(filter) };
   }
 
   async createContainer(sandboxId: string, spec: ContainerSpec): Promise<string> {
@@ -133,8 +163,19 @@ export class FakeRuntime implements Runtime {
     else if (program.http && this.options.servePorts) c.server = this.serve(status.sandboxId, program.http);
   }
 
-  async stopContainer(id: string): Promise<void> {
-    if (this.containers.has(id)) this.terminate(id, false);
+  async stopContainer(id: string, graceSeconds: number): Promise<void> {
+    if (!this.containers.has(id)) return;
+    this.stopGrace.set(id, graceSeconds);
+    this.terminate(id, false);
+  }
+
+  /** Test hook: the container's process ends by itself (a crash, a kill behind the kubelet's back, an OOM kill). */
+  crash(id: string, exitCode = 137, reason?: 'OOMKilled'): void {
+    const c = this.container(id);
+    if (c.status.state !== 'running') return;
+    if (reason) this.emit({ type: 'ContainerOOM', id, sandboxId: c.status.sandboxId, labels: c.status.labels, time: this.now() });
+    this.exit(c, exitCode);
+    if (reason) c.status.reason = reason;
   }
 
   async removeContainer(id: string): Promise<void> {
@@ -194,7 +235,7 @@ export class FakeRuntime implements Runtime {
 
   events(options: EventOptions): AsyncIterable<RuntimeEvent> {
     const channel = new Channel<RuntimeEvent>(options.signal, () => this.subscribers.delete(channel));
-    if (!options.signal.aborted) this.subscribers.add(channel);
+    if (!options.signal.aborted) this.subscribers.set(channel, options.labels);
     return channel;
   }
 
@@ -235,7 +276,7 @@ export class FakeRuntime implements Runtime {
   }
 
   private emit(event: RuntimeEvent): void {
-    for (const s of this.subscribers) s.push(event);
+    for (const [s, labels] of this.subscribers) if (!labels || matches(event.labels ?? {}, labels)) s.push(event);
   }
 
   private sandbox(id: string): FakeSandbox {

@@ -31,8 +31,9 @@ export class ImagesApi {
   }
 
   /** Pulls per policy and returns the image ID. An absent image under "never" is NotFound; pull failures are ServiceUnavailable. */
-  async pull(ref: string, policy: LibpodPullPolicy, signal?: AbortSignal): Promise<string> {
-    const res = await this.http.request('POST', '/images/pull', { query: { reference: ref, policy, quiet: true }, signal });
+  async pull(ref: string, policy: LibpodPullPolicy, options: { tlsVerify?: boolean; signal?: AbortSignal } = {}): Promise<string> {
+    const query = { reference: ref, policy, quiet: true, tlsVerify: options.tlsVerify };
+    const res = await this.http.request('POST', '/images/pull', { query, signal: options.signal });
     let id: string | undefined;
     for await (const line of ndjson<PullLine>(res)) {
       if (line.error) {
@@ -66,6 +67,14 @@ export class ImagesApi {
   async remove(ref: string, options: { force?: boolean } = {}): Promise<void> {
     await this.http.call('DELETE', `/images/${enc(ref)}`, { query: { force: options.force }, accept: [404] });
   }
+}
+
+/** The registry host of a reference ("127.0.0.1:5000/a/b:1" → "127.0.0.1:5000"); undefined for short names. */
+export function registryOf(ref: string): string | undefined {
+  const slash = ref.indexOf('/');
+  if (slash < 0) return undefined;
+  const first = ref.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost' ? first : undefined;
 }
 
 /** Splits "host/repo:tag" into repo and tag ("latest" when absent; digests are not handled). */

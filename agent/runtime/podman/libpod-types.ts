@@ -102,6 +102,7 @@ export interface ContainerInspect {
     Error?: string;
   };
   Config: { Labels?: Labels | null; StopSignal?: number | string; Image?: string };
+  NetworkSettings?: { IPAddress?: string; Networks?: Record<string, { IPAddress?: string }> | null } | null;
 }
 
 export interface ContainerListEntry {

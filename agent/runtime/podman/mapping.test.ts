@@ -1,6 +1,6 @@
 // Unit tests for libpod → Runtime translations: container states, published ports, events.
 
-import { LABEL_CONTAINER_NAME, LABEL_POD_UID } from '../types';
+import { LABEL_CONTAINER_NAME, LABEL_POD_NAME, LABEL_POD_UID } from '../types';
 import type { LibpodEvent } from './libpod-types';
 import { eventFrom, portsFromBindings, portsFromMappings, stateOf } from './mapping';
 
@@ -55,8 +55,15 @@ describe('eventFrom', () => {
     ['oom', 'ContainerOOM'],
   ])('maps container %s to %s', (action, type) => expect(eventFrom(container(action, ours))?.type).toBe(type));
 
-  it('ignores infra and foreign containers, and uninteresting actions', () => {
-    expect(eventFrom(container('died', { [LABEL_POD_UID]: 'u1' }))).toBeUndefined();
+  it('maps the death of an infra container (pod labels, no container name) to its sandbox stopping', () => {
+    expect(eventFrom(container('died', { [LABEL_POD_UID]: 'u1', [LABEL_POD_NAME]: 'web' }))).toEqual({
+      type: 'SandboxStopped', id: 'p1', name: 'web', labels: { [LABEL_POD_UID]: 'u1', [LABEL_POD_NAME]: 'web' }, time: new Date(1700000000123),
+    });
+  });
+
+  it('ignores other infra events, foreign containers and uninteresting actions', () => {
+    expect(eventFrom(container('start', { [LABEL_POD_UID]: 'u1' }))).toBeUndefined();
+    expect(eventFrom(container('died', {}))).toBeUndefined();
     expect(eventFrom(container('exec_died', ours))).toBeUndefined();
     expect(eventFrom({ Type: 'image', Action: 'pull', Actor: { ID: '' }, time: 1 })).toBeUndefined();
   });

@@ -35,8 +35,9 @@ function withHostIP(p: PortMapping, hostIP: string | undefined): PortMapping {
   return hostIP ? { ...p, hostIP } : p;
 }
 
-export function sandboxFrom(id: string, labels: Labels, facts: { created: string; ready: boolean; infraImage: string; ports: PortMapping[] }): SandboxStatus {
+export function sandboxFrom(id: string, labels: Labels, facts: { created: string; ready: boolean; infraImage: string; ports: PortMapping[]; ip?: string }): SandboxStatus {
   return {
+    ...(facts.ip ? { ip: facts.ip } : {}),
     id,
     uid: labels[L.LABEL_POD_UID] ?? '',
     name: labels[L.LABEL_POD_NAME] ?? '',
@@ -48,6 +49,25 @@ export function sandboxFrom(id: string, labels: Labels, facts: { created: string
     infraImage: facts.infraImage,
     ports: facts.ports,
   };
+}
+
+/** A sandbox as seen through its infra container's list entry (which carries the pod's labels). */
+export function sandboxFromInfra(infra: ContainerListEntry): SandboxStatus {
+  return sandboxFrom(infra.Pod, infra.Labels ?? {}, {
+    created: infra.Created,
+    ready: infra.State === 'running',
+    infraImage: infra.Image,
+    ports: portsFromMappings(infra.Ports ?? [], true),
+  });
+}
+
+/** The infra container's address on its first network. */
+export function ipOf(infra: ContainerInspect | undefined): string | undefined {
+  const settings = infra?.NetworkSettings;
+  if (!settings) return undefined;
+  if (settings.IPAddress) return settings.IPAddress;
+  for (const net of Object.values(settings.Networks ?? {})) if (net.IPAddress) return net.IPAddress;
+  return undefined;
 }
 
 export function stateOf(podmanState: string): ContainerState {
@@ -141,9 +161,15 @@ export function eventFrom(e: LibpodEvent): RuntimeEvent | undefined {
     const type = POD_EVENTS[e.Action];
     return type ? { type, id, name: attrs['name'] ?? '', time } : undefined;
   }
-  if (e.Type !== 'container' || attrs[L.LABEL_CONTAINER_NAME] === undefined) return undefined;
+  if (e.Type !== 'container') return undefined;
   const labels: Labels = {};
   for (const [k, v] of Object.entries(attrs)) if (!NOT_LABELS.has(k)) labels[k] = v;
+  if (attrs[L.LABEL_CONTAINER_NAME] === undefined) {
+    // An infra container carries its pod's labels: its death is the sandbox's, even when nobody stopped the pod.
+    const podId = attrs['podId'];
+    if (e.Action !== 'died' || !podId || attrs[L.LABEL_POD_UID] === undefined) return undefined;
+    return { type: 'SandboxStopped', id: podId, name: attrs[L.LABEL_POD_NAME] ?? '', time, labels };
+  }
   const sandboxId = attrs['podId'] || undefined;
   const base = { id, labels, time, ...(sandboxId ? { sandboxId } : {}) };
   switch (e.Action) {

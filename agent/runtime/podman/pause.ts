@@ -1,6 +1,8 @@
-// Where Flotilla's pause image comes from: its tag, and the per-architecture archive built by images/pause/build.sh.
+// Where Flotilla's pause image comes from: its tag, the per-architecture archive built by images/pause/build.sh, and loading it.
 
 import * as path from 'node:path';
+import { FlotillaError } from '../../../shared/errors';
+import { splitRef, type ImagesApi } from './images';
 
 /** Must match images/pause/VERSION (a unit test checks it). */
 export const PAUSE_VERSION = '1.0.0';
@@ -27,4 +29,17 @@ export function defaultPauseArchiveDir(): string {
   const root = path.resolve(__dirname, '..', '..', '..');
   const fromDist = path.basename(root) === 'dist' ? path.dirname(root) : root;
   return path.join(fromDist, 'images', 'pause', 'dist');
+}
+
+/** Loads the archive if `image` is missing, tagging what it brought in as `image` if it came under another name. */
+export async function loadPauseImage(images: ImagesApi, image: string, archive: string): Promise<void> {
+  if (await images.exists(image)) return;
+  const names = await images.load(archive).catch((err: unknown) => {
+    throw new FlotillaError('ServiceUnavailable', `pause image ${image} is missing and ${archive} could not be loaded`, { cause: err });
+  });
+  const first = names[0];
+  if (!names.includes(image) && first !== undefined) {
+    const { repo, tag } = splitRef(image);
+    await images.tag(first, repo, tag);
+  }
 }

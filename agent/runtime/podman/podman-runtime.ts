@@ -5,13 +5,13 @@ import type { Labels } from '../../../shared/api/types';
 import * as L from '../types';
 import type {
   ContainerSpec, ContainerStatus, EventOptions, ExecResult, LogLine, LogOptions, PullPolicy, Runtime, RuntimeEvent,
-  RuntimeVersion, SandboxSpec, SandboxStatus,
+  RuntimeSnapshot, RuntimeVersion, SandboxSpec, SandboxStatus,
 } from '../types';
 import { PodmanClient } from './client';
 import type { ContainerCreateSpec } from './libpod-types';
-import { containerFromInspect, containerFromList, eventFrom, portsFromBindings, portsFromMappings, sandboxFrom } from './mapping';
-import { PAUSE_COMMAND, PAUSE_IMAGE, defaultPauseArchiveDir, pauseArchivePath } from './pause';
-import { splitRef } from './images';
+import { containerFromInspect, containerFromList, eventFrom, ipOf, portsFromBindings, portsFromMappings, sandboxFrom, sandboxFromInfra } from './mapping';
+import { PAUSE_COMMAND, PAUSE_IMAGE, defaultPauseArchiveDir, loadPauseImage, pauseArchivePath } from './pause';
+import { registryOf } from './images';
 import { readLogs } from './logs';
 
 export interface PodmanRuntimeOptions {
@@ -21,6 +21,14 @@ export interface PodmanRuntimeOptions {
   pauseImage?: string;
   /** Archive for this host's architecture. Default images/pause/dist/pause-<version>-linux-<arch>.tar. */
   pauseArchive?: string;
+  /** Registries ("host:port") pulled from without TLS verification, e.g. a LAN or loopback registry over plain HTTP. */
+  insecureRegistries?: string[];
+}
+
+/** What createContainer needs of its pod, remembered from runSandbox to spare an inspect on the start path. */
+interface PodFacts {
+  name: string;
+  labels: Labels;
 }
 
 const enc = (s: string): string => s.replace(/[^a-zA-Z0-9_.-]/g, '-');
@@ -29,15 +37,33 @@ export class PodmanRuntime implements Runtime {
   readonly client: PodmanClient;
   private readonly pauseImage: string;
   private readonly pauseArchive: string;
+  private readonly insecure: Set<string>;
+  private readonly podFacts = new Map<string, PodFacts>();
   private pauseReady: Promise<void> | undefined;
 
   constructor(options: PodmanRuntimeOptions) {
     this.client = new PodmanClient(options.socketPath);
     this.pauseImage = options.pauseImage ?? PAUSE_IMAGE;
     this.pauseArchive = options.pauseArchive ?? pauseArchivePath(defaultPauseArchiveDir());
+    this.insecure = new Set(options.insecureRegistries ?? []);
   }
 
   async runSandbox(spec: SandboxSpec): Promise<string> {
+    const id = await this.createSandbox(spec);
+    try {
+      await this.client.pods.start(id);
+    } catch (err) {
+      await this.removeSandbox(id).catch(() => undefined);
+      throw err;
+    }
+    return id;
+  }
+
+  async startSandbox(id: string): Promise<void> {
+    await this.client.pods.start(id);
+  }
+
+  async createSandbox(spec: SandboxSpec): Promise<string> {
     await this.ensurePauseImage();
     const attempt = spec.attempt ?? 0;
     const labels: Labels = {
@@ -47,8 +73,9 @@ export class PodmanRuntime implements Runtime {
       [L.LABEL_POD_NAMESPACE]: spec.namespace,
       [L.LABEL_SANDBOX_ATTEMPT]: String(attempt),
     };
+    const name = `flotilla_${enc(spec.namespace)}_${enc(spec.name)}_${enc(spec.uid)}_${attempt}`;
     const id = await this.client.pods.create({
-      name: `flotilla_${enc(spec.namespace)}_${enc(spec.name)}_${enc(spec.uid)}_${attempt}`,
+      name,
       hostname: spec.hostname ?? spec.name,
       labels,
       infra_image: this.pauseImage,
@@ -56,12 +83,7 @@ export class PodmanRuntime implements Runtime {
       shared_namespaces: spec.sharePid ? ['net', 'ipc', 'uts', 'pid'] : ['net', 'ipc', 'uts'],
       portmappings: portsFromMappings(spec.ports ?? []),
     });
-    try {
-      await this.client.pods.start(id);
-    } catch (err) {
-      await this.client.pods.remove(id, { force: true }).catch(() => undefined);
-      throw err;
-    }
+    this.podFacts.set(id, { name, labels });
     return id;
   }
 
@@ -75,6 +97,7 @@ export class PodmanRuntime implements Runtime {
   }
 
   async removeSandbox(id: string): Promise<void> {
+    this.podFacts.delete(id);
     await this.client.pods.kill(id, 'SIGKILL').catch(() => undefined);
     await ignoreNotFound(this.client.pods.remove(id, { force: true }));
   }
@@ -87,6 +110,7 @@ export class PodmanRuntime implements Runtime {
       ready: infra?.State.Running ?? false,
       infraImage: infra?.ImageName ?? '',
       ports: portsFromBindings(pod.InfraConfig?.PortBindings ?? {}),
+      ip: ipOf(infra),
     });
   }
 
@@ -109,9 +133,23 @@ export class PodmanRuntime implements Runtime {
       });
   }
 
+  async snapshot(filter: { labels?: Labels } = {}): Promise<RuntimeSnapshot> {
+    const list = await this.client.containers.list({ labels: filter.labels });
+    const sandboxes: SandboxStatus[] = [];
+    const containers: ContainerStatus[] = [];
+    for (const c of list) {
+      if (c.IsInfra) {
+        if (c.Labels?.[L.LABEL_POD_UID] !== undefined) sandboxes.push(sandboxFromInfra(c));
+      } else if (c.Labels?.[L.LABEL_CONTAINER_NAME] !== undefined) {
+        containers.push(containerFromList(c));
+      }
+    }
+    return { sandboxes, containers };
+  }
+
   async createContainer(sandboxId: string, spec: ContainerSpec): Promise<string> {
-    const pod = await this.client.pods.inspect(sandboxId);
-    const podLabels = pod.Labels ?? {};
+    const pod = this.podFacts.get(sandboxId) ?? (await this.inspectPodFacts(sandboxId));
+    const podLabels = pod.labels;
     const attempt = spec.attempt ?? 0;
     const labels: Labels = { ...spec.labels };
     for (const key of [L.LABEL_POD_UID, L.LABEL_POD_NAME, L.LABEL_POD_NAMESPACE]) {
@@ -121,8 +159,8 @@ export class PodmanRuntime implements Runtime {
     labels[L.LABEL_CONTAINER_NAME] = spec.name;
     labels[L.LABEL_CONTAINER_ATTEMPT] = String(attempt);
     const create: ContainerCreateSpec = {
-      name: `${pod.Name}_${enc(spec.name)}_${attempt}`,
-      pod: pod.Id,
+      name: `${pod.name}_${enc(spec.name)}_${attempt}`,
+      pod: sandboxId,
       image: spec.image,
       env: spec.env,
       work_dir: spec.workingDir,
@@ -197,17 +235,31 @@ export class PodmanRuntime implements Runtime {
   }
 
   async pullImage(ref: string, policy: PullPolicy): Promise<string> {
-    if (policy === 'Always') return this.client.images.pull(ref, 'always');
-    if (await this.client.images.exists(ref)) return (await this.client.images.inspect(ref)).Id;
+    const registry = registryOf(ref);
+    const options = registry !== undefined && this.insecure.has(registry) ? { tlsVerify: false } : {};
+    if (policy === 'Always') return this.client.images.pull(ref, 'always', options);
+    try {
+      return (await this.client.images.inspect(ref)).Id;
+    } catch (err) {
+      if (!isFlotillaError(err, 'NotFound')) throw err;
+    }
     if (policy === 'Never') throw new FlotillaError('NotFound', `image ${ref} is not present and its pull policy is Never`);
-    return this.client.images.pull(ref, 'missing');
+    return this.client.images.pull(ref, 'missing', options);
   }
 
   events(options: EventOptions): AsyncIterable<RuntimeEvent> {
     // `since` is taken now, not at the first next(), so that nothing between the call and the connection is lost.
-    const raw = this.client.system.events({ types: ['container', 'pod'], since: new Date(), signal: options.signal });
+    // With labels, pod-level events (they carry none) drop out; the infra container's events stand for them.
+    const types = options.labels ? ['container'] : ['container', 'pod'];
+    const raw = this.client.system.events({ types, since: new Date(), signal: options.signal, ...(options.labels ? { labels: options.labels } : {}) });
+    const containers = this.client.containers;
     return (async function* () {
       for await (const e of raw) {
+        const attrs = e.Actor.Attributes;
+        if (e.Type === 'container' && e.Action === 'died' && attrs && !attrs['podId'] && attrs[L.LABEL_POD_UID] !== undefined) {
+          // Podman 4.3 leaves podId empty on an infra container's death: look its pod up.
+          attrs['podId'] = await containers.inspect(e.Actor.ID).then((c) => c.Pod, () => '');
+        }
         const event = eventFrom(e);
         if (event) yield event;
       }
@@ -220,19 +272,16 @@ export class PodmanRuntime implements Runtime {
     return { runtimeName: 'podman', runtimeVersion: v.Version, apiVersion: engine?.Details?.APIVersion ?? v.Version };
   }
 
-  /** Loads the pause archive once if the image is missing, tagging it as `pauseImage` if it came in under another name. */
+  private async inspectPodFacts(id: string): Promise<PodFacts> {
+    const pod = await this.client.pods.inspect(id);
+    const facts = { name: pod.Name, labels: pod.Labels ?? {} };
+    this.podFacts.set(pod.Id, facts);
+    return facts;
+  }
+
+  /** Loads the pause archive once if the image is missing (see loadPauseImage). */
   private ensurePauseImage(): Promise<void> {
-    this.pauseReady ??= (async () => {
-      if (await this.client.images.exists(this.pauseImage)) return;
-      const names = await this.client.images.load(this.pauseArchive).catch((err: unknown) => {
-        throw new FlotillaError('ServiceUnavailable', `pause image ${this.pauseImage} is missing and ${this.pauseArchive} could not be loaded`, { cause: err });
-      });
-      const first = names[0];
-      if (!names.includes(this.pauseImage) && first !== undefined) {
-        const { repo, tag } = splitRef(this.pauseImage);
-        await this.client.images.tag(first, repo, tag);
-      }
-    })().catch((err: unknown) => {
+    this.pauseReady ??= loadPauseImage(this.client.images, this.pauseImage, this.pauseArchive).catch((err: unknown) => {
       this.pauseReady = undefined;
       throw err;
     });

@@ -1,9 +1,10 @@
-// Subresources with their own shape: pods/binding (assigns spec.nodeName once), pods/eviction,
+// Subresources with their own shape: pods/binding (assigns spec.nodeName once: ../binding.ts), pods/eviction,
 // pods/log (delegated to a PodLogProvider; 503 while no agent can serve it) and {deployments,
 // replicasets}/scale as autoscaling/v1 Scale.
 
 import type { KubeObject } from '../../../shared/api/types';
 import { conflict, FlotillaError } from '../../../shared/errors';
+import { applyBinding } from '../binding';
 import { readJsonBody, readObjectBody } from '../admission';
 import { authorize } from '../auth';
 import { getOrNotFound, isDryRun, type ResourceRequest } from '../context';
@@ -23,15 +24,7 @@ export async function handleBinding(r: ResourceRequest): Promise<void> {
   const node = str(target.name);
   if (!node) throw new FlotillaError('Invalid', `Binding "${r.name ?? ''}" is invalid: target.name: Required value`, { details: { kind: 'Binding', name: r.name ?? '', causes: [{ reason: 'FieldValueRequired', field: 'target.name', message: 'Required value' }] } });
   if (binding.metadata.name && binding.metadata.name !== r.name) throw new FlotillaError('BadRequest', `the name of the object (${binding.metadata.name}) does not match the name on the URL (${r.name ?? ''})`);
-  const name = r.name ?? '';
-  await writeWith(r, async (pod) => {
-    const spec = obj(pod.spec);
-    const bound = str(spec.nodeName);
-    if (pod.metadata.deletionTimestamp) throw conflict('pods', name, 'pod is being deleted, cannot be assigned to a host');
-    if (bound) throw conflict('pods', name, `pod ${name} is already assigned to node "${bound}"`);
-    if (binding.metadata.uid && binding.metadata.uid !== pod.metadata.uid) throw conflict('pods', name, 'the UID in the binding does not match the pod');
-    return { ...pod, spec: { ...spec, nodeName: node } };
-  });
+  await writeWith(r, async (pod) => applyBinding(pod, { nodeName: node, uid: binding.metadata.uid, annotations: binding.metadata.annotations }, r.now));
   sendJson(r.res, 201, successStatus(undefined));
 }
 

@@ -1,0 +1,62 @@
+// Adoption across agent restarts on the fake runtime: the persisted desired state runs with no source,
+// running pods are adopted without a restart, counts continue, and only this node's orphans are collected.
+
+import { LABEL_NODE, LABEL_POD_UID } from '../runtime/types';
+import { desired, Harness, IMAGE, makePod, NODE } from './testing';
+
+let h: Harness;
+afterEach(() => h?.close());
+
+describe('Kubelet adoption', () => {
+  it('adopts running pods after a restart: no container restarted, no duplicate, restartCount kept', async () => {
+    h = await new Harness().start();
+    await h.apply(desired(1, [makePod('keep'), makePod('crashed-once')]));
+    const [victim] = await h.runtime.listContainers({ labels: { [LABEL_POD_UID]: 'uid-crashed-once' } });
+    h.runtime.crash(victim?.id ?? '', 1);
+    await h.settle();
+    const before = await h.runtime.listContainers({});
+    const sandboxesBefore = await h.runtime.listSandboxes({});
+
+    await h.restart();
+
+    const after = await h.runtime.listContainers({});
+    expect(after.map((c) => [c.id, c.state, c.startedAt])).toEqual(before.map((c) => [c.id, c.state, c.startedAt]));
+    expect((await h.runtime.listSandboxes({})).map((s) => s.id)).toEqual(sandboxesBefore.map((s) => s.id));
+    expect(h.reasons().filter((r) => ['Created', 'Started', 'Killing'].includes(r))).toEqual([]);
+    expect(h.kubelet.desiredVersion('server')).toBe(1);
+    expect(h.status('keep')).toMatchObject({ phase: 'Running', containerStatuses: [{ restartCount: 0 }] });
+    expect(h.status('crashed-once')).toMatchObject({ phase: 'Running', containerStatuses: [{ restartCount: 1, lastState: { terminated: { exitCode: 1 } } }] });
+  });
+
+  it('runs the persisted desired state with no source connected, healing what died while it was away', async () => {
+    h = await new Harness().start();
+    await h.apply(desired(1, [makePod('autonomous')]));
+    await h.kubelet.stop();
+    const [c] = await h.runtime.listContainers({});
+    h.runtime.crash(c?.id ?? '', 137);
+    await h.restart();
+    expect(h.status('autonomous')).toMatchObject({ phase: 'Running', containerStatuses: [{ restartCount: 1, state: { running: expect.any(Object) } }] });
+  });
+
+  it("collects its own orphans (pods no source wants) and leaves other nodes' pods alone", async () => {
+    h = await new Harness().start();
+    await h.apply(desired(1, [makePod('wanted')]));
+    const orphan = await h.runtime.runSandbox({ uid: 'uid-orphan', name: 'orphan', namespace: 'default', labels: { [LABEL_NODE]: NODE } });
+    await h.runtime.startContainer(await h.runtime.createContainer(orphan, { name: 'x', image: IMAGE, labels: { [LABEL_NODE]: NODE } }));
+    const foreign = await h.runtime.runSandbox({ uid: 'uid-foreign', name: 'foreign', namespace: 'default', labels: { [LABEL_NODE]: 'node-b' } });
+    await h.restart();
+    const left = (await h.runtime.listSandboxes({})).map((s) => s.name).sort();
+    expect(left).toEqual(['foreign', 'wanted']);
+    expect((await h.runtime.sandboxStatus(foreign)).state).toBe('ready');
+    expect(h.kubelet.podStatuses().map((u) => u.name)).toEqual(['wanted']);
+  });
+
+  it('reports statuses after a restart with versions above the ones before it', async () => {
+    h = await new Harness().start();
+    await h.apply(desired(1, [makePod('versions')]));
+    const last = h.updates.filter((u) => u.name === 'versions').at(-1)?.version ?? 0;
+    h.clock.advance(1000);
+    await h.restart();
+    expect(h.updates.filter((u) => u.name === 'versions').every((u) => u.version > last)).toBe(true);
+  });
+});

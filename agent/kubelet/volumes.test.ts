@@ -1,0 +1,89 @@
+// Volumes on a temp dir: emptyDir, hostPath types, configMap items and updates through ..data, secret permissions.
+
+import { mkdtempSync, promises as fs, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ConfigMap, Pod, Secret, Volume } from '../../shared/api/core';
+import type { ConfigLookup } from './config-lookup';
+import { VolumeManager } from './volumes';
+
+let tmp: string;
+beforeEach(() => (tmp = mkdtempSync(path.join(os.tmpdir(), 'flotilla-volumes-'))));
+afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+const podWith = (volumes: Volume[], extra: Partial<Pod['spec']> = {}): Pod => ({
+  apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', uid: 'uid-1' }, spec: { containers: [{ name: 'c', image: 'x' }], volumes, ...extra },
+});
+
+function lookup(cms: ConfigMap[], secrets: Secret[] = []): ConfigLookup {
+  return {
+    configMap: (ns, name) => cms.find((c) => c.metadata.namespace === ns && c.metadata.name === name),
+    secret: (ns, name) => secrets.find((s) => s.metadata.namespace === ns && s.metadata.name === name),
+  };
+}
+
+const cm = (data: Record<string, string>): ConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'ns' }, data });
+const secret = (data: Record<string, string>): Secret => ({
+  apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'ns' }, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+});
+const mode = (p: string): number => statSync(p).mode & 0o777;
+
+describe('VolumeManager', () => {
+  it('makes an emptyDir anyone in the pod can write, and removes it with the pod', async () => {
+    const vm = new VolumeManager(path.join(tmp, 'pods'));
+    const paths = await vm.prepare(podWith([{ name: 'scratch', emptyDir: {} }]), lookup([]));
+    const dir = paths.get('scratch') ?? '';
+    expect(dir.startsWith(path.join(tmp, 'pods', 'uid-1'))).toBe(true);
+    expect(mode(dir)).toBe(0o777);
+    expect(await vm.podUids()).toEqual(['uid-1']);
+    await vm.remove('uid-1');
+    expect(await vm.podUids()).toEqual([]);
+  });
+
+  it('projects a ConfigMap and swaps updates in through ..data', async () => {
+    const vm = new VolumeManager(tmp);
+    const pod = podWith([{ name: 'conf', configMap: { name: 'cfg', items: [{ key: 'a', path: 'sub/a.txt' }, { key: 'b', path: 'b.txt', mode: 0o600 }] } }]);
+    const dir = (await vm.prepare(pod, lookup([cm({ a: 'A1', b: 'B1', c: 'C1' })]))).get('conf') ?? '';
+    expect(readFileSync(path.join(dir, 'sub', 'a.txt'), 'utf8')).toBe('A1');
+    expect(mode(path.join(dir, 'b.txt'))).toBe(0o600);
+    expect(mode(path.join(dir, 'sub', 'a.txt'))).toBe(0o644);
+    const first = readlinkSync(path.join(dir, '..data'));
+    await vm.prepare(pod, lookup([cm({ a: 'A1', b: 'B1' })]));
+    expect(readlinkSync(path.join(dir, '..data'))).toBe(first);
+    await vm.prepare(pod, lookup([cm({ a: 'A2', b: 'B1' })]));
+    expect(readlinkSync(path.join(dir, '..data'))).not.toBe(first);
+    expect(readFileSync(path.join(dir, 'sub', 'a.txt'), 'utf8')).toBe('A2');
+    expect((await fs.readdir(dir)).sort()).toEqual(['..data', readlinkSync(path.join(dir, '..data')), 'b.txt', 'sub'].sort());
+  });
+
+  it('keeps secrets private: dir 0700, files 0600, no world bits even if defaultMode asks', async () => {
+    const vm = new VolumeManager(tmp);
+    const dir = (await vm.prepare(podWith([{ name: 's', secret: { secretName: 'creds' } }]), lookup([], [secret({ password: 'pw' })]))).get('s') ?? '';
+    expect(readFileSync(path.join(dir, 'password'), 'utf8')).toBe('pw');
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(path.join(dir, 'password'))).toBe(0o600);
+    const loose = (await vm.prepare(podWith([{ name: 't', secret: { secretName: 'creds', defaultMode: 0o644 } }]), lookup([], [secret({ k: 'v' })]))).get('t') ?? '';
+    expect(mode(path.join(loose, 'k'))).toBe(0o600);
+  });
+
+  it.each<[string, Volume, string]>([
+    ['a missing ConfigMap', { name: 'v', configMap: { name: 'nope' } }, 'MountVolume.SetUp failed for volume "v" : configmap "nope" not found'],
+    ['a missing Secret', { name: 'v', secret: { secretName: 'nope' } }, 'secret "nope" not found'],
+    ['a missing item key', { name: 'v', configMap: { name: 'cfg', items: [{ key: 'zz', path: 'z' }] } }, "couldn't find key zz in ConfigMap ns/cfg"],
+    ['an escaping item path', { name: 'v', configMap: { name: 'cfg', items: [{ key: 'a', path: '../evil' }] } }, 'volume item path must be relative'],
+    ['a hostPath that is not a directory', { name: 'v', hostPath: { path: '/nonexistent/flotilla', type: 'Directory' } }, 'is not a directory'],
+    ['an unsupported source', { name: 'v', persistentVolumeClaim: { claimName: 'x' } }, 'unsupported volume source'],
+  ])('fails clearly on %s', async (_name, volume, message) => {
+    const vm = new VolumeManager(tmp);
+    await expect(vm.prepare(podWith([volume]), lookup([cm({ a: 'A' })]))).rejects.toThrow(message);
+  });
+
+  it('skips missing optional sources and creates hostPaths on request', async () => {
+    const vm = new VolumeManager(tmp);
+    const host = path.join(tmp, 'host', 'data');
+    const paths = await vm.prepare(podWith([{ name: 'o', configMap: { name: 'nope', optional: true } }, { name: 'h', hostPath: { path: host, type: 'DirectoryOrCreate' } }]), lookup([]));
+    expect((await fs.readdir(paths.get('o') ?? '')).filter((e) => !e.startsWith('..'))).toEqual([]);
+    expect(paths.get('h')).toBe(host);
+    expect(statSync(host).isDirectory()).toBe(true);
+  });
+});
