@@ -41,6 +41,8 @@ program
   .option('--insecure-registry <host:port...>', 'registries to pull from without TLS verification (e.g. a LAN registry over HTTP)')
   .option('--pause-archive <file>', 'the pause image archive to load when the pause image is missing')
   .option('--crash-loop-backoff <ms>', 'first CrashLoopBackOff delay in ms (default 10000, doubling to 30x); for tests')
+  .option('--token <token>', 'join the fleet with this join token (needed once: the device then keeps its own credentials)')
+  .option('--broker <url>', "the server's MQTT broker (default: from the join token or the stored credentials)")
   .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
   .action(async (opts) => {
     // A device agent is I/O-bound: without V8's optimising compiler it keeps ~4 MB less resident, at no cost that shows.

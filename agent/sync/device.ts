@@ -26,11 +26,6 @@ export interface DeviceChannelOptions {
   log: ChannelLog;
 }
 
-/** True when the device can use the node channel: it has credentials, or a token to get them. */
-export function channelConfigured(dataDir: string, token?: string): boolean {
-  return token !== undefined || loadCredentials(dataDir) !== undefined;
-}
-
 /** Joins if needed and starts the link; resolves once it is supervised (not necessarily connected). */
 export async function startDeviceChannel(options: DeviceChannelOptions): Promise<NodeChannelAgent> {
   const log = options.log;
