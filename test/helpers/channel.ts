@@ -3,7 +3,7 @@
 // MQTT clients with a device's credentials.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
@@ -61,7 +61,12 @@ export async function startTestAgent(node: string, token: string, options: { bro
     ...(options.broker ? { broker: options.broker } : {}),
     intervals: { heartbeatMs: options.heartbeatMs ?? 500, metricsMs: 1000, podStatusMs: 50 },
   });
-  await agent.start();
+  try {
+    await agent.start();
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     agent,
     kubelet,
