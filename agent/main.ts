@@ -1,5 +1,6 @@
 // `flotilla agent`: the device agent. Runs the kubelet on Podman with the desired state it persisted,
-// the static pods of --manifests DIR, and (later) the server's desired state over MQTT. Stopping the
+// the static pods of --manifests DIR, and the server's desired state over the MQTT node channel (with
+// --token once, then with the credentials it got). Stopping the
 // agent leaves the pods running: the next start adopts them.
 
 import { mkdirSync } from 'node:fs';
@@ -9,7 +10,15 @@ import { realClock } from '../shared/clock';
 import { createAgentLogger, errField, type Log } from './log';
 import { Kubelet } from './kubelet/kubelet';
 import { PodmanRuntime } from './runtime/podman/podman-runtime';
+import { LABEL_NODE } from './runtime/types';
 import type { StaticSource } from './static/static-source';
+import type { NodeChannelAgent } from './sync/channel-agent';
+import { loadCredentials } from './sync/device-credentials';
+
+/** True when the node channel can run: stored device credentials, or a token to join with. */
+function channelConfigured(dataDir: string, token: string | undefined): boolean {
+  return token !== undefined || loadCredentials(dataDir) !== undefined;
+}
 
 export interface AgentOptions {
   /** Static pod manifests to run (standalone mode). */
@@ -31,11 +40,17 @@ export interface AgentOptions {
   crashLoopBackoff?: string | number;
   /** Ready-made logger (tests, embedding); default: JSON lines on stderr. */
   log?: Log;
+  /** Join token from `flotilla token create`: needed once, until the device has its own credentials. */
+  token?: string;
+  /** Overrides the broker URL of the token or of the stored credentials. */
+  broker?: string;
 }
 
 export interface RunningAgent {
   kubelet: Kubelet;
   nodeName: string;
+  /** The node channel, when the agent has credentials or a join token. */
+  channel?: NodeChannelAgent;
   /** Stops syncing; the pods keep running. */
   stop(): Promise<void>;
 }
@@ -45,8 +60,11 @@ export const DEFAULT_PODMAN_SOCKET = '/run/podman/podman.sock';
 
 export async function startAgent(options: AgentOptions = {}): Promise<RunningAgent> {
   const log = options.log ?? createAgentLogger(options.logLevel ?? 'info');
-  const nodeName = options.nodeName ?? os.hostname().toLowerCase();
   const dataDir = path.resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  // A joined device keeps the name it joined under.
+  const joined = loadCredentials(dataDir)?.nodeName;
+  if (joined && options.nodeName && options.nodeName !== joined) log.warn({ joined, asked: options.nodeName }, 'this device joined as another node name; keeping it');
+  const nodeName = joined ?? options.nodeName ?? os.hostname().toLowerCase();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const runtime = new PodmanRuntime({
     socketPath: options.podmanSocket ?? DEFAULT_PODMAN_SOCKET,
@@ -67,11 +85,31 @@ export async function startAgent(options: AgentOptions = {}): Promise<RunningAge
     statics = new Source({ dir: path.resolve(options.manifests), nodeName, kubelet, clock: realClock, log });
     await statics.start();
   }
-  log.info({ node: nodeName, dataDir, manifests: options.manifests }, 'agent running');
+  let channel: NodeChannelAgent | undefined;
+  if (channelConfigured(dataDir, options.token)) {
+    const { startDeviceChannel } = require('./sync/device') as typeof import('./sync/device');
+    channel = await startDeviceChannel({
+      kubelet,
+      dataDir,
+      nodeName,
+      log,
+      podmanSocket: options.podmanSocket ?? DEFAULT_PODMAN_SOCKET,
+      containerLabels: { [LABEL_NODE]: nodeName },
+      runtimeVersion: async () => {
+        const v = await runtime.version();
+        return `${v.runtimeName}://${v.runtimeVersion}`;
+      },
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.broker ? { broker: options.broker } : {}),
+    });
+  }
+  log.info({ node: nodeName, dataDir, manifests: options.manifests, channel: channel?.credentials?.broker }, 'agent running');
   return {
     kubelet,
     nodeName,
+    ...(channel ? { channel } : {}),
     async stop() {
+      await channel?.stop();
       statics?.stop();
       await kubelet.stop();
     },

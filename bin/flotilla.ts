@@ -16,6 +16,15 @@ program
   .option('--insecure-port <port>', 'also serve plain HTTP on 127.0.0.1 only (same bearer-token authentication)')
   .option('--durable', 'fsync every write before acknowledging it (survives power loss; group-committed)', false)
   .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
+  .option('--mqtt-port <port>', 'embedded MQTT broker, plain TCP', '1883')
+  .option('--mqtts-port <port>', 'embedded MQTT broker over TLS with the server CA ("off" to disable)', '8883')
+  .option('--mqtt-ws-port <port>', 'embedded MQTT broker over WebSocket (off unless given)')
+  .option('--mqtt-url <url>', 'use an external MQTT broker (e.g. mosquitto) instead of the embedded one')
+  .option('--mosquitto-password-file <file>', 'with --mqtt-url: keep this mosquitto password_file in step with device credentials')
+  .option('--mosquitto-acl-file <file>', 'with --mqtt-url: write the node channel ACL (pattern ACLs) here')
+  .option('--mosquitto-reload <command>', 'run after rewriting those files, e.g. "systemctl reload mosquitto"')
+  .option('--mqtt-advertise-url <url>', 'broker URL that join tokens carry (default: derived from the listeners)')
+  .option('--node-monitor-grace-period <duration>', 'a node without heartbeats for this long becomes Unknown', '50s')
   .action(async (opts) => {
     const { runServer } = require('../server/main') as typeof import('../server/main');
     await runServer(opts);
@@ -32,6 +41,8 @@ program
   .option('--insecure-registry <host:port...>', 'registries to pull from without TLS verification (e.g. a LAN registry over HTTP)')
   .option('--pause-archive <file>', 'the pause image archive to load when the pause image is missing')
   .option('--crash-loop-backoff <ms>', 'first CrashLoopBackOff delay in ms (default 10000, doubling to 30x); for tests')
+  .option('--token <token>', 'join the fleet with this join token (needed once: the device then keeps its own credentials)')
+  .option('--broker <url>', "the server's MQTT broker (default: from the join token or the stored credentials)")
   .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
   .action(async (opts) => {
     // A device agent is I/O-bound: without V8's optimising compiler it keeps ~4 MB less resident, at no cost that shows.
@@ -43,15 +54,53 @@ program
 const token = program.command('token').description('manage tokens');
 token
   .command('create')
-  .description('create an API token and print it alone on stdout')
-  .option('--role <role>', 'admin or viewer')
+  .description('create a join token for devices (or, with --role, an API token) and print it alone on stdout')
+  .option('--role <role>', 'admin or viewer: an API token instead of a join token')
   .option('--ttl <duration>', 'lifetime, e.g. 24h or 7d (default: no expiry)')
+  .option('--usages <n>', 'join token: how many devices may join with it (default: unlimited)')
+  .option('--labels <k=v,...>', 'join token: labels every node joining with it gets')
   .option('--description <text>', 'what the token is for')
   .option('--data-dir <dir>', "the server's data dir (its admin kubeconfig is used to reach it)", './data')
   .option('--kubeconfig <file>', 'kubeconfig to reach the server (default: DATA_DIR/kubeconfig.yaml)')
   .action(async (opts) => {
+    if (opts.role === undefined) {
+      const { joinTokenCreate } = require('./channel-commands') as typeof import('./channel-commands');
+      await joinTokenCreate(opts);
+      return;
+    }
     const { tokenCreate } = require('./client-commands') as typeof import('./client-commands');
     await tokenCreate(opts);
+  });
+
+program
+  .command('sim')
+  .description('run N simulated devices (fake kubelet, real node channel) joined with a join token')
+  .requiredOption('--token <token>', 'join token from `flotilla token create`')
+  .option('--nodes <n>', 'how many devices', '10')
+  .option('--broker <url>', "override the token's broker URL")
+  .option('--data-dir <dir>', 'where each simulated device keeps its credentials', './sim-data')
+  .option('--prefix <name>', 'node names are PREFIX-00001, …', 'sim')
+  .option('--heartbeat <seconds>', 'heartbeat interval (default 10)')
+  .option('--status-every <seconds>', 'how often to log connected nodes and uplink bytes', '10')
+  .option('--concurrency <n>', 'joins/connects in flight at once', '100')
+  .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
+  .action(async (opts) => {
+    const { runSim } = require('../agent/sim/main') as typeof import('../agent/sim/main');
+    await runSim(opts);
+  });
+
+program
+  .command('exec')
+  .description("run a command in a pod's container on its device, through the node channel")
+  .argument('<pod>', 'pod name')
+  .argument('<command...>', 'the command, after --')
+  .option('-n, --namespace <ns>', 'namespace', 'default')
+  .option('-c, --container <name>', 'container (default: the only one)')
+  .option('--data-dir <dir>', "the server's data dir (its admin kubeconfig is used to reach it)", './data')
+  .option('--kubeconfig <file>', 'kubeconfig to reach the server (default: DATA_DIR/kubeconfig.yaml)')
+  .action(async (pod: string, command: string[], opts) => {
+    const { execCommand } = require('./channel-commands') as typeof import('./channel-commands');
+    process.exitCode = await execCommand(pod, command, opts);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

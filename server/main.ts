@@ -20,6 +20,10 @@ import { QueuedEventSink } from './events/queued-sink';
 import { EventRecorder } from './events/recorder';
 import { InformerFactory } from './informer/informer';
 import { createLogger, type Logger } from './log';
+import { startNodeChannel, type NodeChannelOptions } from './nodes/node-channel';
+import { withNodeChannelEndpoints } from './nodes/http';
+import { kubectlExecUpgrade } from './nodes/kubectl-exec';
+import { parseDurationMs } from '../shared/duration';
 import { ensurePki } from './pki/pki';
 import { Scheduler } from './scheduler/scheduler';
 import { openStore } from './store';
@@ -32,11 +36,29 @@ export interface ServerOptions {
   insecurePort?: string | number;
   durable?: boolean;
   logLevel?: string;
+  /**
+   * Embedded MQTT broker: plain, TLS ("off" disables) and WebSocket (off unless given). The CLI's
+   * defaults are 1883 and 8883; called as a library (tests, benchmarks) they default to ephemeral ports.
+   */
+  mqttPort?: string | number;
+  mqttsPort?: string | number;
+  mqttWsPort?: string | number;
+  /** An external broker instead of the embedded one, e.g. mqtt://127.0.0.1:1883. */
+  mqttUrl?: string;
+  /** With --mqtt-url: password and ACL files flotilla keeps for mosquitto, and how to make it reload them. */
+  mosquittoPasswordFile?: string;
+  mosquittoAclFile?: string;
+  mosquittoReload?: string;
+  /** The broker URL join tokens carry (default: derived from the listeners). */
+  mqttAdvertiseUrl?: string;
+  /** --node-monitor-grace-period, e.g. "50s". */
+  nodeMonitorGracePeriod?: string;
 }
 
 export interface RunningServer {
   port: number;
   insecurePort?: number;
+  mqtt: { port?: number; tlsPort?: number; wsPort?: number; advertiseUrl: string };
   store: Store;
   kubeconfigPath: string;
   close(): Promise<void>;
@@ -56,6 +78,36 @@ function listen(server: Server, port: number, host: string): Promise<number> {
       resolvePort((server.address() as AddressInfo).port);
     });
   });
+}
+
+function optionalPort(name: string, value: string | number | undefined, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback;
+  if (value === 'off') return undefined;
+  return parsePort(name, value);
+}
+
+function nodeChannelOptions(options: ServerOptions, dataDir: string): NodeChannelOptions {
+  const mosquitto =
+    options.mosquittoPasswordFile || options.mosquittoAclFile
+      ? {
+          passwordFile: options.mosquittoPasswordFile ?? join(dataDir, 'mqtt', 'mosquitto.passwd'),
+          aclFile: options.mosquittoAclFile ?? join(dataDir, 'mqtt', 'mosquitto.acl'),
+          ...(options.mosquittoReload ? { reloadCommand: options.mosquittoReload } : {}),
+        }
+      : undefined;
+  const mqttsPort = optionalPort('--mqtts-port', options.mqttsPort, 0);
+  const mqttWsPort = optionalPort('--mqtt-ws-port', options.mqttWsPort, undefined);
+  return {
+    dataDir,
+    bindAddress: options.bindAddress ?? '0.0.0.0',
+    mqttPort: optionalPort('--mqtt-port', options.mqttPort, 0) ?? 0,
+    ...(mqttsPort !== undefined ? { mqttsPort } : {}),
+    ...(mqttWsPort !== undefined ? { mqttWsPort } : {}),
+    ...(options.mqttUrl ? { mqttUrl: options.mqttUrl } : {}),
+    ...(mosquitto ? { mosquitto } : {}),
+    ...(options.mqttAdvertiseUrl ? { advertiseUrl: options.mqttAdvertiseUrl } : {}),
+    ...(options.nodeMonitorGracePeriod ? { gracePeriodMs: parseDurationMs(options.nodeMonitorGracePeriod) } : {}),
+  };
 }
 
 /** Reuses the admin kubeconfig if its token still works, otherwise mints an admin token and writes a new one. */
@@ -88,9 +140,12 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
   const pki = ensurePki(join(dataDir, 'pki'));
 
   const authenticate = async (token: string | undefined): Promise<Identity | undefined> => (token ? verifyToken(store, token) : undefined);
-  const api = createApiHandler({ store, authenticate, logger: log, resources: [apiTokenResource()] });
+  const channel = await startNodeChannel(store, pki, nodeChannelOptions(options, dataDir), log);
+  const apiHandler = createApiHandler({ store, authenticate, logger: log, resources: [apiTokenResource(), ...channel.resources], podLogs: channel.podLogs });
+  const api = withNodeChannelEndpoints(apiHandler, { channel, store, authenticate });
 
   const https = createHttpsServer({ cert: pki.certPem, key: pki.keyPem }, api);
+  https.on('upgrade', kubectlExecUpgrade({ store, requests: channel.requests, authenticate }));
   const boundPort = await listen(https, port, options.bindAddress ?? '0.0.0.0');
   let http: Server | undefined;
   let boundInsecure: number | undefined;
@@ -110,12 +165,13 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
   // One set of informers for the workload controllers and the scheduler (the manager adds its
   // indexes before anything starts).
   const informers = new InformerFactory(store);
-  const workloads = new ControllerManager({ store, logger: log, gc: gcResources(api.registry.all()), informers });
+  const workloads = new ControllerManager({ store, logger: log, gc: gcResources(apiHandler.registry.all()), informers });
   const schedulerEvents = new QueuedEventSink(new EventRecorder(store, { component: 'default-scheduler' }), { onError: (err) => log.warn({ err }, 'scheduler: event not recorded') });
   const scheduler = new Scheduler({ store, informers, events: schedulerEvents, logger: log });
   await workloads.start();
   await scheduler.start();
-  log.info({ port: boundPort, insecurePort: boundInsecure, dataDir, durable: options.durable ?? false }, 'flotilla server ready');
+  const mqtt = { ...(channel.broker.embedded?.ports.mqtt !== undefined ? { port: channel.broker.embedded.ports.mqtt } : {}), ...(channel.broker.embedded?.ports.mqtts !== undefined ? { tlsPort: channel.broker.embedded.ports.mqtts } : {}), ...(channel.broker.embedded?.ports.ws !== undefined ? { wsPort: channel.broker.embedded.ports.ws } : {}), advertiseUrl: channel.broker.advertiseUrl };
+  log.info({ port: boundPort, insecurePort: boundInsecure, mqtt, dataDir, durable: options.durable ?? false }, 'flotilla server ready');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -129,11 +185,12 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
       await workloads.stop();
       informers.stop();
       for (const c of controllers) await c.stop();
+      await channel.close();
       await store.close();
       log.info('flotilla server stopped');
     })());
 
-  return { port: boundPort, insecurePort: boundInsecure, store, kubeconfigPath, close };
+  return { port: boundPort, insecurePort: boundInsecure, mqtt, store, kubeconfigPath, close };
 }
 
 /** The CLI entry: starts, then waits for SIGINT/SIGTERM and shuts down cleanly. */

@@ -11,6 +11,8 @@ export const FLOTILLA_BIN = join(ROOT, 'dist', 'bin', 'flotilla.js');
 export interface ServerProcess {
   proc: ChildProcess;
   port: number;
+  /** The node channel's embedded broker ports (absent with --mqtt-url). */
+  mqtt: { port?: number; tlsPort?: number; wsPort?: number; advertiseUrl?: string };
   dataDir: string;
   kubeconfig: string;
   logs: string[];
@@ -24,7 +26,7 @@ const started = new Set<ChildProcess>();
 
 export async function startServerProcess(dataDir: string, extraArgs: string[] = [], timeoutMs = 30_000): Promise<ServerProcess> {
   if (!existsSync(FLOTILLA_BIN)) throw new Error(`${FLOTILLA_BIN} missing: run \`npm run build\` (npm test does)`);
-  const proc = spawn(process.execPath, [FLOTILLA_BIN, 'server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', ...extraArgs], {
+  const proc = spawn(process.execPath, [FLOTILLA_BIN, 'server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', '--mqtt-port', '0', '--mqtts-port', '0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.add(proc);
@@ -33,6 +35,7 @@ export async function startServerProcess(dataDir: string, extraArgs: string[] = 
     started.delete(proc);
     r(code);
   }));
+  let mqtt: ServerProcess['mqtt'] = {};
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not become ready in ${timeoutMs} ms:\n${logs.join('\n')}`)), timeoutMs);
     let buf = '';
@@ -44,8 +47,9 @@ export async function startServerProcess(dataDir: string, extraArgs: string[] = 
         buf = buf.slice(nl + 1);
         logs.push(line);
         try {
-          const rec = JSON.parse(line) as { msg?: string; port?: number };
+          const rec = JSON.parse(line) as { msg?: string; port?: number; mqtt?: ServerProcess['mqtt'] };
           if (rec.msg === 'flotilla server ready' && typeof rec.port === 'number') {
+            mqtt = rec.mqtt ?? {};
             clearTimeout(timer);
             resolvePort(rec.port);
           }
@@ -63,6 +67,7 @@ export async function startServerProcess(dataDir: string, extraArgs: string[] = 
   return {
     proc,
     port,
+    mqtt,
     dataDir,
     kubeconfig: join(dataDir, 'kubeconfig.yaml'),
     logs,

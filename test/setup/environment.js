@@ -169,9 +169,19 @@ function preparePodman() {
   };
 }
 
+/** Debian's mosquitto (an external broker for the node channel tests) and its clients (mosquitto_sub/pub/passwd). */
+function mosquittoPackages() {
+  const want = [
+    ['mosquitto', () => has('mosquitto') || fs.existsSync('/usr/sbin/mosquitto')],
+    ['mosquitto-clients', () => has('mosquitto_sub') && has('mosquitto_pub')],
+  ];
+  return want.filter(([, present]) => !present()).map(([pkg]) => pkg);
+}
+
 function prepare() {
   const missing = [];
   if (!has('kubectl')) missing.push('kubernetes-client');
+  missing.push(...mosquittoPackages());
   aptInstall(missing);
   let podmanPart = { env: {}, stop() {} };
   try {
@@ -183,4 +193,4 @@ function prepare() {
   return { env: { ...podmanPart.env }, stop: () => podmanPart.stop() };
 }
 
-module.exports = { prepare, preparePodman, has, aptInstall };
+module.exports = { prepare, preparePodman, has, aptInstall, mosquittoPackages };

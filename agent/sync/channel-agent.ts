@@ -1,0 +1,153 @@
+// The agent's end of the node channel as one supervised module: joins with a token when the device
+// has no credentials yet, then keeps one MQTT session up — dialling again with capped, jittered
+// backoff after every drop, so a network flap heals by itself without restarting anything. The
+// kubelet keeps running its pods from its local desired state the whole time.
+
+import { hostname } from 'node:os';
+import { realClock, type Clock } from '../../shared/clock';
+import { encodeMessage } from '../../shared/channel/messages';
+import { isNodeName, upTopic } from '../../shared/channel/topics';
+import type { ChannelTransport } from '../../shared/channel/transport';
+import type { KubeletApi } from '../kubelet/api';
+import { loadCredentials, saveCredentials, type DeviceCredentials } from './device-credentials';
+import { joinWithToken } from './join';
+import { AgentConnection, ConnectRefused, type ConnectionOptions } from './mqtt-connection';
+import { Session } from './session';
+import { RECONNECT_BACKOFF, Supervisor } from './supervisor';
+import { DEFAULT_INTERVALS, type ChannelIntervals, type ChannelLog, type MetricsSource, type NodeInfoSource } from './types';
+
+/** An open link, as the channel agent needs it (AgentConnection, or a fake in tests). */
+export interface Link {
+  transport: ChannelTransport;
+  closed: Promise<void>;
+  end(force?: boolean): Promise<void>;
+  /** Bytes written to the socket so far, MQTT framing included (absent for fakes). */
+  bytesWritten?(): number;
+}
+
+export type Dialer = (options: ConnectionOptions) => Promise<Link>;
+
+export const mqttDialer: Dialer = async (options) => {
+  const c = await AgentConnection.open(options);
+  return { transport: c, closed: c.closed, end: (force) => c.end(force), bytesWritten: () => c.bytesWritten() };
+};
+
+export interface ChannelAgentOptions {
+  dataDir: string;
+  kubelet: KubeletApi;
+  info: NodeInfoSource;
+  metrics?: MetricsSource;
+  log: ChannelLog;
+  /** Join token, needed only until the device has credentials. */
+  token?: string;
+  /** Overrides the broker URL (of the token, or of the stored credentials). */
+  broker?: string;
+  /** Default: the host name. */
+  nodeName?: string;
+  clock?: Clock;
+  random?: () => number;
+  intervals?: Partial<ChannelIntervals>;
+  dial?: Dialer;
+  /** Joins through this instead of joinWithToken (tests, simulated fleets). */
+  join?: typeof joinWithToken;
+}
+
+export function defaultNodeName(): string {
+  const name = hostname().toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  return isNodeName(name) ? name : 'flotilla-node';
+}
+
+export class NodeChannelAgent {
+  private supervisor: Supervisor | undefined;
+  private link: Link | undefined;
+  private session: Session | undefined;
+  credentials: DeviceCredentials | undefined;
+  connected = false;
+  /** Sessions opened so far (1 + reconnects). */
+  sessions = 0;
+  private bytesOfClosedLinks = 0;
+
+  constructor(private readonly options: ChannelAgentOptions) {}
+
+  /** Finds or obtains credentials (joining with the token), then starts the supervised link. */
+  async start(): Promise<void> {
+    const o = this.options;
+    let creds = loadCredentials(o.dataDir);
+    if (!creds) {
+      if (!o.token) throw new Error(`no device credentials in ${o.dataDir} and no join token: run with --token TOKEN (from \`flotilla token create\`) once`);
+      const nodeName = o.nodeName ?? defaultNodeName();
+      if (!isNodeName(nodeName)) throw new Error(`node name must be a lowercase DNS name: got "${nodeName}"`);
+      creds = await (o.join ?? joinWithToken)({ token: o.token, nodeName, facts: await o.info.facts(), ...(o.broker ? { broker: o.broker } : {}) });
+      saveCredentials(o.dataDir, creds);
+      o.log.info({ node: creds.nodeName, broker: creds.broker }, 'joined the fleet; device credentials stored');
+    }
+    if (o.broker) creds = { ...creds, broker: o.broker };
+    this.credentials = creds;
+    const clock = o.clock ?? realClock;
+    this.supervisor = new Supervisor(
+      { name: 'node-channel', run: (signal) => this.run(signal) },
+      {
+        clock,
+        backoff: RECONNECT_BACKOFF,
+        ...(o.random ? { random: o.random } : {}),
+        onRestart: ({ error, delayMs }) => {
+          if (error instanceof ConnectRefused) o.log.error({ node: creds?.nodeName, reason: error.message }, 'the broker refused this device (was its Node deleted?); retrying');
+          else o.log.warn({ err: error === undefined ? undefined : (error as Error).message, retryInMs: delayMs }, 'node channel link down; reconnecting');
+        },
+      },
+    );
+    this.supervisor.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.supervisor?.stop();
+  }
+
+  /** Uplink bytes on the wire (MQTT framing included) over all links so far. */
+  bytesWritten(): number {
+    return this.bytesOfClosedLinks + (this.link?.bytesWritten?.() ?? 0);
+  }
+
+  /** Breaks the current link without a goodbye (tests of flaps); the supervisor dials again. */
+  async dropLink(): Promise<void> {
+    await this.link?.end(true);
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const o = this.options;
+    const creds = this.credentials;
+    if (!creds) throw new Error('no credentials');
+    const clock = o.clock ?? realClock;
+    const since = clock.now();
+    const node = creds.nodeName;
+    const link = await (o.dial ?? mqttDialer)({
+      url: creds.broker,
+      clientId: node,
+      username: creds.username,
+      password: creds.password,
+      ...(creds.caPem ? { caPem: creds.caPem } : {}),
+      will: { topic: upTopic(node, 'presence'), payload: encodeMessage({ kind: 'presence', online: false, since }), retain: true },
+    });
+    this.link = link;
+    const session = new Session({ node, kubelet: o.kubelet, transport: link.transport, clock, info: o.info, ...(o.metrics ? { metrics: o.metrics } : {}), intervals: { ...DEFAULT_INTERVALS, ...o.intervals }, log: o.log });
+    this.session = session;
+    const aborted = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+    try {
+      await Promise.race([session.open(since), link.closed]);
+      this.connected = true;
+      this.sessions++;
+      o.log.info({ node, broker: creds.broker, session: this.sessions }, 'node channel connected');
+      await Promise.race([link.closed, aborted]);
+    } finally {
+      this.connected = false;
+      session.close();
+      if (signal.aborted) {
+        await link.transport.publish(upTopic(node, 'presence'), encodeMessage({ kind: 'presence', online: false, since: clock.now() }), { qos: 1, retain: true }).catch(() => undefined);
+        await link.end();
+      } else await link.end(true);
+      this.bytesOfClosedLinks += link.bytesWritten?.() ?? 0;
+      this.link = undefined;
+    }
+    if (!signal.aborted) throw new Error('link closed');
+  }
+}

@@ -1,0 +1,106 @@
+// The device's side of request/response: `kubectl logs` and `flotilla exec` requests from the
+// server, served through the kubelet and answered on up/response under the request's id. Log text
+// goes in numbered chunks (chunk 0, possibly empty, says "accepted"), batched by size and time.
+
+import { encodeMessage, type ExecRequest, type LogsRequest, type RequestMessage, type ResponseMessage } from '../../shared/channel/messages';
+import { upTopic } from '../../shared/channel/topics';
+import type { ChannelTransport } from '../../shared/channel/transport';
+import { isFlotillaError } from '../../shared/errors';
+import type { KubeletApi } from '../kubelet/api';
+import type { ChannelLog } from './types';
+
+const CHUNK_BYTES = 32 * 1024;
+const CHUNK_MS = 100;
+const MAX_RUNNING = 16;
+
+export class RequestHandler {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly deps: { node: string; kubelet: KubeletApi; transport: ChannelTransport; log: ChannelLog }) {}
+
+  handle(req: RequestMessage): void {
+    if (req.kind === 'cancel') {
+      this.running.get(req.id)?.abort();
+      return;
+    }
+    if (this.running.has(req.id)) return; // a QoS 1 duplicate
+    const abort = new AbortController();
+    if (this.running.size >= MAX_RUNNING) {
+      void this.respond({ kind: 'done', id: req.id, seq: 0, error: { code: 'TooManyRequests', message: `node ${this.deps.node} is already serving ${MAX_RUNNING} requests` } });
+      return;
+    }
+    this.running.set(req.id, abort);
+    const work = req.kind === 'logs' ? this.logs(req, abort.signal) : this.exec(req);
+    void work.finally(() => this.running.delete(req.id));
+  }
+
+  cancelAll(): void {
+    for (const a of this.running.values()) a.abort();
+  }
+
+  private respond(msg: ResponseMessage): Promise<void> {
+    return this.deps.transport.publish(upTopic(this.deps.node, 'response'), encodeMessage(msg), { qos: 1 });
+  }
+
+  private errorOf(err: unknown): { code: string; message: string } {
+    return isFlotillaError(err) ? { code: err.code, message: err.message } : { code: 'InternalError', message: (err as Error)?.message ?? String(err) };
+  }
+
+  private async logs(req: LogsRequest, signal: AbortSignal): Promise<void> {
+    let seq = 0;
+    let buffer = '';
+    let last = Date.now();
+    const flush = async (): Promise<void> => {
+      const data = buffer;
+      buffer = '';
+      last = Date.now();
+      await this.respond({ kind: 'logChunk', id: req.id, seq: seq++, data });
+    };
+    let error: { code: string; message: string } | undefined;
+    try {
+      await flush(); // accepted
+      let sent = 0;
+      const lines = this.deps.kubelet.logs(
+        { namespace: req.namespace, name: req.pod, ...(req.container ? { container: req.container } : {}) },
+        {
+          ...(req.follow ? { follow: true } : {}),
+          ...(req.tailLines !== undefined ? { tailLines: req.tailLines } : {}),
+          ...(req.sinceTime ? { since: new Date(req.sinceTime) } : {}),
+          ...(req.timestamps ? { timestamps: true } : {}),
+          ...(req.previous ? { previous: true } : {}),
+          signal,
+        },
+      );
+      let timer: NodeJS.Timeout | undefined;
+      if (req.follow) timer = setInterval(() => void (buffer && Date.now() - last >= CHUNK_MS ? flush() : undefined), CHUNK_MS);
+      try {
+        for await (const l of lines) {
+          if (signal.aborted) break;
+          let text = `${req.timestamps && l.time ? `${l.time.toISOString()} ` : ''}${l.line}\n`;
+          if (req.limitBytes !== undefined && sent + text.length > req.limitBytes) text = text.slice(0, req.limitBytes - sent);
+          buffer += text;
+          sent += text.length;
+          if (buffer.length >= CHUNK_BYTES) await flush();
+          if (req.limitBytes !== undefined && sent >= req.limitBytes) break;
+        }
+      } finally {
+        if (timer) clearInterval(timer);
+      }
+      if (buffer) await flush();
+    } catch (err) {
+      if (!signal.aborted) error = this.errorOf(err);
+    }
+    await this.respond({ kind: 'done', id: req.id, seq: seq++, ...(error ? { error } : {}) }).catch((err: unknown) => this.deps.log.debug({ err }, 'logs response lost'));
+  }
+
+  private async exec(req: ExecRequest): Promise<void> {
+    try {
+      const r = await this.deps.kubelet.exec({ namespace: req.namespace, name: req.pod, ...(req.container ? { container: req.container } : {}) }, req.command, req.timeoutMs ? { timeoutMs: req.timeoutMs } : {});
+      const cap = (s: string): string => (s.length > 100 * 1024 ? s.slice(s.length - 100 * 1024) : s);
+      await this.respond({ kind: 'execResult', id: req.id, exitCode: Math.max(-1, Math.min(255, r.exitCode)), stdout: cap(r.stdout), stderr: cap(r.stderr) });
+      await this.respond({ kind: 'done', id: req.id, seq: 1 });
+    } catch (err) {
+      await this.respond({ kind: 'done', id: req.id, seq: 0, error: this.errorOf(err) }).catch(() => undefined);
+    }
+  }
+}
