@@ -2,6 +2,7 @@
 // through a kubeconfig, never to its files (NeDB is single-process).
 
 import { join } from 'node:path';
+import { parseDurationMs } from '../shared/duration';
 import { ApiClient } from './api-client';
 
 function clientFor(opts: { dataDir: string; kubeconfig?: string }): ApiClient {
@@ -16,7 +17,7 @@ export async function tokenCreate(opts: { role?: string; ttl?: string; descripti
   if (opts.role !== 'admin' && opts.role !== 'viewer') throw new Error(`--role must be admin or viewer: got "${opts.role}"`);
   const spec: Record<string, string> = { role: opts.role };
   if (opts.description) spec.description = opts.description;
-  if (opts.ttl) spec.expirationTimestamp = new Date(Date.now() + parseDuration(opts.ttl)).toISOString();
+  if (opts.ttl) spec.expirationTimestamp = new Date(Date.now() + parseDurationMs(opts.ttl)).toISOString();
   const created = await clientFor(opts).request<{ status?: { token?: string } }>('POST', '/apis/flotilla.io/v1/apitokens', {
     apiVersion: 'flotilla.io/v1',
     kind: 'ApiToken',
@@ -26,18 +27,4 @@ export async function tokenCreate(opts: { role?: string; ttl?: string; descripti
   const token = created.status?.token;
   if (!token) throw new Error('the server did not return a token');
   process.stdout.write(`${token}\n`);
-}
-
-/** Parses "90s", "15m", "24h", "7d" (and combinations like "1h30m") into ms. */
-export function parseDuration(text: string): number {
-  const re = /(\d+)(ms|s|m|h|d)/gy;
-  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    total += Number(m[1]) * (unit[m[2] ?? ''] ?? 0);
-    consumed = re.lastIndex;
-  }
-  if (consumed !== text.length || consumed === 0 || total <= 0) throw new Error(`invalid duration "${text}": use e.g. 90s, 15m, 24h, 7d`);
-  return total;
 }

@@ -2,37 +2,18 @@
 // auth): discovery, OpenAPI-validated apply of a multi-document manifest, re-apply, strategic-merge
 // updates that keep sibling list entries, watch, describe, delete and a viewer refused.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readKubeconfig, renderKubeconfig } from '../server/auth/kubeconfig';
-import { eventually, kubectlBackground, type KubectlResult } from './helpers/kubectl';
+import { eventually, kubectlAsync, kubectlAsyncOk, kubectlBackground } from './helpers/kubectl';
 import { FLOTILLA_BIN, startServerProcess, stopAll } from './helpers/server-process';
 
 jest.setTimeout(120_000);
 
-/** kubectl without blocking the event loop. */
-function kubectl(kubeconfig: string, args: string[]): Promise<KubectlResult> {
-  return new Promise((resolve) => {
-    const proc = spawn('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=20s', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
-    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    proc.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ status: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
-async function kubectlOk(kubeconfig: string, args: string[]): Promise<string> {
-  const r = await kubectl(kubeconfig, args);
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const kubectl = kubectlAsync;
+const kubectlOk = kubectlAsyncOk;
 
 interface ApiServer {
   dir: string;

@@ -2,36 +2,16 @@
 // bound to the node that fits (PodScheduled=True, a "Scheduled" event), a pod that fits nowhere gets
 // PodScheduled=False with Kubernetes' FailedScheduling message, and is bound once a node joins.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KubectlResult } from './helpers/kubectl';
+import { kubectlAsync, kubectlAsyncOk } from './helpers/kubectl';
 import { startServerProcess, stopAll, type ServerProcess } from './helpers/server-process';
 
 jest.setTimeout(120_000);
 
-function kubectl(kubeconfig: string, args: string[], input?: string): Promise<KubectlResult> {
-  return new Promise((resolve) => {
-    const proc = spawn('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=20s', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
-    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    proc.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ status: code ?? -1, stdout, stderr });
-    });
-    proc.stdin.end(input ?? '');
-  });
-}
-
-async function ok(kubeconfig: string, args: string[], input?: string): Promise<string> {
-  const r = await kubectl(kubeconfig, args, input);
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const kubectl = kubectlAsync;
+const ok = kubectlAsyncOk;
 
 function node(name: string, memory: string): string {
   return JSON.stringify({

@@ -2,7 +2,7 @@
 // real NodeChannelAgent over real MQTT, with a fake kubelet) whose link a test can block, and raw
 // MQTT clients with a device's credentials.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,28 +94,4 @@ export function rawClient(url: string, o: { username: string; password: string; 
   });
 }
 
-/**
- * kubectl without blocking the event loop: needed while an in-process agent must answer what
- * kubectl waits for (logs, graceful deletes).
- */
-export function kubectlAsync(kubeconfig: string, args: string[], input?: string): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=20s', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ status: code ?? -1, stdout, stderr });
-    });
-    p.stdin.end(input ?? '');
-  });
-}
-
-export async function kubectlAsyncOk(kubeconfig: string, args: string[], input?: string): Promise<string> {
-  const r = await kubectlAsync(kubeconfig, args, input);
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+export { kubectlAsync, kubectlAsyncOk } from './kubectl';

@@ -38,3 +38,29 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * kubectl without blocking the event loop: needed while an in-process agent must answer what
+ * kubectl waits for (logs, graceful deletes).
+ */
+export function kubectlAsync(kubeconfig: string, args: string[], input?: string): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const p = spawn('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=20s', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ status: code ?? -1, stdout, stderr });
+    });
+    p.stdin.end(input ?? '');
+  });
+}
+
+export async function kubectlAsyncOk(kubeconfig: string, args: string[], input?: string): Promise<string> {
+  const r = await kubectlAsync(kubeconfig, args, input);
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
