@@ -7,7 +7,8 @@ import { decodeMessage } from '../../shared/channel/decode';
 import { MemoryBroker } from '../../shared/channel/fake/memory-broker';
 import { encodeMessage, type ChannelMessage } from '../../shared/channel/messages';
 import { downTopic, upTopic } from '../../shared/channel/topics';
-import { NodeChannelAgent, type Dialer } from './channel-agent';
+import type { ChannelTransport } from '../../shared/channel/transport';
+import { GOODBYE_MS, NodeChannelAgent, type Dialer } from './channel-agent';
 import { credentialsPath, saveCredentials } from './device-credentials';
 import { FakeKubelet } from './fake/fake-kubelet';
 import type { NodeInfoSource } from './types';
@@ -29,9 +30,17 @@ async function setup(options: { join?: boolean } = {}) {
   const kubelet = new FakeKubelet();
   const logs: Array<{ msg: string; reason?: string }> = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as { msg: string }) });
+  // hang(): from then on the broker acknowledges nothing and a clean disconnect never completes (a hung or departing broker).
+  let hung = false;
+  const never = new Promise<never>(() => undefined);
   const dial: Dialer = async (o) => {
     const c = broker.connect(o.clientId, o.will ? { will: o.will } : {});
-    return { transport: c, closed: c.closed, end: async (force) => (force ? c.drop() : c.end()) };
+    const transport: ChannelTransport = {
+      publish: (topic, payload, opts) => (hung ? never : c.publish(topic, payload, opts)),
+      subscribe: (filters) => c.subscribe(filters),
+      onMessage: (handler) => c.onMessage(handler),
+    };
+    return { transport, closed: c.closed, end: async (force) => (force ? c.drop() : hung ? never : c.end()) };
   };
   if (!options.join) saveCredentials(dir, { broker: 'mqtt://memory', nodeName: 'pi', username: 'pi', password: 'p', caPem: '' });
   const agent = new NodeChannelAgent({
@@ -45,7 +54,8 @@ async function setup(options: { join?: boolean } = {}) {
       return d.ok ? [d.message] : [];
     });
   const settle = () => broker.flush();
-  return { dir, clock, broker, server, kubelet, agent, up, settle, logs, done: async () => { await agent.stop(); rmSync(dir, { recursive: true, force: true }); } };
+  const hang = (): void => void (hung = true);
+  return { dir, clock, broker, server, kubelet, agent, up, settle, logs, hang, done: async () => { await agent.stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 describe('NodeChannelAgent', () => {
@@ -153,6 +163,42 @@ describe('NodeChannelAgent', () => {
       expect(t.up('pods').filter((m) => m.kind === 'pods' && m.full)).toHaveLength(2);
       // The retained desired state came again with the same version: acknowledged, not re-applied.
       expect(t.kubelet.applied.map((s) => s.version)).toEqual([4]);
+    } finally {
+      await t.done();
+    }
+  });
+
+  it('says goodbye (offline, retained) and disconnects cleanly when stopped', async () => {
+    const t = await setup();
+    try {
+      await t.agent.start();
+      await t.settle();
+      t.clock.advance(5000);
+      await t.agent.stop();
+      // The goodbye carries the time of the stop; a last will (sent on a dropped link) would carry the session's start.
+      expect(t.up('presence').filter((m) => m.kind === 'presence' && !m.online)).toEqual([{ kind: 'presence', online: false, since: 1_005_000 }]);
+      expect(t.agent.connected).toBe(false);
+    } finally {
+      await t.done();
+    }
+  });
+
+  it('stops within its goodbye bound when the broker never acknowledges, dropping the link so the will says offline', async () => {
+    const t = await setup();
+    try {
+      await t.agent.start();
+      await t.settle();
+      t.clock.advance(5000);
+      t.hang();
+      let stopped = false;
+      const stopping = t.agent.stop().then(() => (stopped = true));
+      await t.settle();
+      t.clock.advance(GOODBYE_MS - 1);
+      await t.settle();
+      expect(stopped).toBe(false);
+      t.clock.advance(1);
+      await stopping;
+      expect(t.up('presence').filter((m) => m.kind === 'presence' && !m.online)).toEqual([{ kind: 'presence', online: false, since: 1_000_000 }]); // the will
     } finally {
       await t.done();
     }

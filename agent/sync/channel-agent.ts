@@ -27,6 +27,20 @@ export interface Link {
 
 export type Dialer = (options: ConnectionOptions) => Promise<Link>;
 
+/** How long a stopping agent waits for the broker to acknowledge its goodbye, and then for a clean disconnect. */
+export const GOODBYE_MS = 2_000;
+
+/** `work`'s result, or false when it has not settled after `ms`. */
+function within(clock: Clock, ms: number, work: Promise<boolean>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(() => resolve(false), ms);
+    void work.then((ok) => {
+      timer.cancel();
+      resolve(ok);
+    });
+  });
+}
+
 export const mqttDialer: Dialer = async (options) => {
   const c = await AgentConnection.open(options);
   return { transport: c, closed: c.closed, end: (force) => c.end(force), bytesWritten: () => c.bytesWritten() };
@@ -142,8 +156,11 @@ export class NodeChannelAgent {
       this.connected = false;
       session.close();
       if (signal.aborted) {
-        await link.transport.publish(upTopic(node, 'presence'), encodeMessage({ kind: 'presence', online: false, since: clock.now() }), { qos: 1, retain: true }).catch(() => undefined);
-        await link.end();
+        // Goodbye, bounded: a broker that is going away or hangs never acknowledges it, and a stop must not wait for
+        // that. Unacknowledged, the link is dropped instead: the retained last will then says offline just the same.
+        const goodbye = link.transport.publish(upTopic(node, 'presence'), encodeMessage({ kind: 'presence', online: false, since: clock.now() }), { qos: 1, retain: true });
+        const said = await within(clock, GOODBYE_MS, goodbye.then(() => true, () => false));
+        if (!said || !(await within(clock, GOODBYE_MS, link.end().then(() => true)))) await link.end(true);
       } else await link.end(true);
       this.bytesOfClosedLinks += link.bytesWritten?.() ?? 0;
       this.link = undefined;
