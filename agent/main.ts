@@ -103,7 +103,7 @@ export async function startAgent(options: AgentOptions = {}): Promise<RunningAge
       ...(options.broker ? { broker: options.broker } : {}),
     });
   }
-  log.info({ node: nodeName, dataDir, manifests: options.manifests, channel: channel?.credentials?.broker }, 'agent running');
+  log.info({ node: nodeName, dataDir, manifests: options.manifests, channel: channel?.credentials?.broker, nodejs: process.version, arch: process.arch }, 'agent running');
   return {
     kubelet,
     nodeName,

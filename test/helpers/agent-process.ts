@@ -55,9 +55,10 @@ export class AgentProcess {
     );
   }
 
-  static start(args: string[], env: NodeJS.ProcessEnv): AgentProcess {
+  /** `node`: the Node.js command to run it with (default this process's; e.g. Node 18 under qemu-user). */
+  static start(args: string[], env: NodeJS.ProcessEnv, node: string = process.execPath): AgentProcess {
     if (!existsSync(FLOTILLA_BIN)) throw new Error(`${FLOTILLA_BIN} missing: run \`npm run build\` (npm test does)`);
-    const proc = spawn(process.execPath, [FLOTILLA_BIN, 'agent', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const proc = spawn(node, [FLOTILLA_BIN, 'agent', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     started.add(proc);
     return new AgentProcess(proc);
   }

@@ -1,5 +1,6 @@
 // What the test suite needs on the machine, installed on demand. Returns { env, stop() }.
-// Podman: a private containers.conf and API socket under .test-env/, local test images, the pause archives.
+// Podman: a private containers.conf and API socket under .test-env/, local test images, the pause archives;
+// Node 18 for amd64, arm64 and armhf (node18.js).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -178,7 +179,8 @@ function mosquittoPackages() {
   return want.filter(([, present]) => !present()).map(([pkg]) => pkg);
 }
 
-function prepare() {
+/** `node18`: the architectures to get Node 18 for (see node18.js); default amd64 only. */
+function prepare({ node18: node18Arches = ['x64'] } = {}) {
   const missing = [];
   if (!has('kubectl')) missing.push('kubernetes-client');
   missing.push(...mosquittoPackages());
@@ -190,7 +192,14 @@ function prepare() {
     // The Podman tests then fail, saying FLOTILLA_PODMAN_SOCKET is unset; the rest of the suite still runs.
     console.error(`test environment: Podman is not available: ${err.message}`);
   }
-  return { env: { ...podmanPart.env }, stop: () => podmanPart.stop() };
+  let node18 = { env: {} };
+  try {
+    node18 = require('./node18').prepareNode18(aptInstall, node18Arches);
+  } catch (err) {
+    // The Node 18 runs then fail, saying FLOTILLA_TEST_NODE18* is unset.
+    console.error(`test environment: Node 18 (devices' Node) is not available: ${err.message}`);
+  }
+  return { env: { ...podmanPart.env, ...node18.env }, stop: () => podmanPart.stop() };
 }
 
 module.exports = { prepare, preparePodman, has, aptInstall, mosquittoPackages };
