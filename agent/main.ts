@@ -14,6 +14,7 @@ import { LABEL_NODE } from './runtime/types';
 import type { StaticSource } from './static/static-source';
 import type { NodeChannelAgent } from './sync/channel-agent';
 import { loadCredentials } from './sync/device-credentials';
+import { checkNodeVersion } from './node-version';
 
 /** True when the node channel can run: stored device credentials, or a token to join with. */
 function channelConfigured(dataDir: string, token: string | undefined): boolean {
@@ -59,6 +60,7 @@ export const DEFAULT_DATA_DIR = '/var/lib/flotilla/agent';
 export const DEFAULT_PODMAN_SOCKET = '/run/podman/podman.sock';
 
 export async function startAgent(options: AgentOptions = {}): Promise<RunningAgent> {
+  checkNodeVersion();
   const log = options.log ?? createAgentLogger(options.logLevel ?? 'info');
   const dataDir = path.resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   // A joined device keeps the name it joined under.
