@@ -1,7 +1,9 @@
 // Bench: the agent's resident memory and CPU while idle with 10 pods, side by side with a bare
 // `node -e 'setInterval(()=>{},1000)'` measured over the same window.
 // Goal (issue 3): RSS ≤ 1.4 × the bare process, CPU ≤ 0.5 % of a core.
-// Usage: node -r ./test/setup/swc-register.js bench/agent-idle.ts [seconds=60]   (needs `npm run build`)
+// Usage: node -r ./test/setup/swc-register.js bench/agent-idle.ts [seconds=60] [node]   (needs `npm run build`)
+// `node`: the Node.js binary both run on (default this one), e.g. Node 18 as devices have it:
+// /var/cache/flotilla-test/node-v18.19.0-linux-x64/bin/node (fetched by `npm test`, test/setup/node18.js).
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -43,6 +45,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 60);
+  const nodeBin = process.argv[3] ?? process.execPath;
+  const nodeVersion = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
   if (!existsSync(BIN)) throw new Error(`${BIN} missing: run \`npm run build\` first`);
   const podman = benchPodman();
   const runtime = new PodmanRuntime({ socketPath: podman.socket });
@@ -52,7 +56,7 @@ async function main(): Promise<void> {
   writeFileSync(path.join(manifests, 'pods.yaml'), Array.from({ length: PODS }, (_, i) => YAML.stringify(benchPod(`idle-${i}`, podman.busybox))).join('---\n'));
   const children: ChildProcess[] = [];
   try {
-    const agent = spawn(process.execPath, [BIN, 'agent', '--manifests', manifests, '--data-dir', path.join(tmp, 'data'), '--podman-socket', podman.socket, '--node-name', node], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const agent = spawn(nodeBin, [BIN, 'agent', '--manifests', manifests, '--data-dir', path.join(tmp, 'data'), '--podman-socket', podman.socket, '--node-name', node], { stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(agent);
     let log = '';
     agent.stderr?.on('data', (d: Buffer) => (log = (log + d.toString('utf8')).slice(-4000)));
@@ -62,7 +66,7 @@ async function main(): Promise<void> {
       return snap.sandboxes.filter((s) => s.state === 'ready').length === PODS && snap.containers.filter((c) => c.state === 'running').length === PODS * 2;
     }, 120_000);
     await sleep(5_000); // let start-up work and its garbage settle
-    const bare = spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)'], { stdio: 'ignore' });
+    const bare = spawn(nodeBin, ['-e', 'setInterval(()=>{},1000)'], { stdio: 'ignore' });
     children.push(bare);
     await sleep(1_000);
     const pids = { agent: agent.pid ?? 0, bare: bare.pid ?? 0 };
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
     const max = (v: number[]): number => Math.max(...v) / 1024;
     console.log(`RSS  agent ${avg(rss.agent).toFixed(1)} MB (max ${max(rss.agent).toFixed(1)})   bare node ${avg(rss.bare).toFixed(1)} MB (max ${max(rss.bare).toFixed(1)})   ratio ${(avg(rss.agent) / avg(rss.bare)).toFixed(2)} (goal ≤ 1.40)`);
     console.log(`CPU  agent ${cpu.agent.toFixed(2)} % of a core   bare node ${cpu.bare.toFixed(2)} %   (goal ≤ 0.50 %)`);
-    console.log(`node ${process.version}; load after: ${loadAverage()}`);
+    console.log(`node ${nodeVersion} (${nodeBin}); load after: ${loadAverage()}`);
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await removeNode(runtime, node);
