@@ -20,6 +20,6 @@ export function node18(arch: DeviceArch): string {
     Object.assign(process.env, setup.prepareNode18(aptInstall, [arch]).env);
   }
   const launcher = process.env[envVar];
-  if (!launcher) throw new Error(`${envVar} is unset: run the tests through \`npm test\` (test/setup/run-tests.js), which prepares Node 18`);
+  if (!launcher) throw new Error(`${envVar} is unset: run the tests through \`npm test\` or \`npm run test:arm\` (test/setup/run-tests.js), which prepare Node 18`);
   return launcher;
 }

