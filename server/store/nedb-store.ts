@@ -202,8 +202,9 @@ export class NedbStore implements Store {
         const current = this.current(ref);
         checkPreconditions(ref, current, options.preconditions);
         const meta = current.metadata;
+        const prevJson = this.currentJson(ref);
         if ((meta.finalizers ?? []).length === 0 && grace === 0) {
-          const json = await this.write({ type: 'DELETED', key, ref, object: current, remove: true });
+          const json = await this.write({ type: 'DELETED', key, ref, object: current, remove: true, prevJson });
           return { object: JSON.parse(json) as KubeObject, deleted: true };
         }
         const at = this.now() + grace * 1000;
@@ -212,7 +213,7 @@ export class NedbStore implements Store {
         const existing = meta.deletionTimestamp === undefined ? Infinity : Date.parse(meta.deletionTimestamp);
         meta.deletionTimestamp = formatTimestamp(Math.min(at, existing));
         meta.deletionGracePeriodSeconds = grace;
-        const json = await this.write({ type: 'MODIFIED', key, ref, object: current, remove: false });
+        const json = await this.write({ type: 'MODIFIED', key, ref, object: current, remove: false, prevJson });
         return { object: JSON.parse(json) as KubeObject, deleted: false };
       });
     });
@@ -269,7 +270,7 @@ export class NedbStore implements Store {
     carrySystemFields(current, next);
     if (deepEqual(current, next)) return current;
     const remove = shouldRemoveAfterUpdate(next);
-    const json = await this.write({ type: remove ? 'DELETED' : 'MODIFIED', key, ref, object: next, remove });
+    const json = await this.write({ type: remove ? 'DELETED' : 'MODIFIED', key, ref, object: next, remove, prevJson: this.currentJson(ref) });
     return JSON.parse(json) as KubeObject;
   }
 
@@ -288,7 +289,7 @@ export class NedbStore implements Store {
     const ns = w.ref.namespace ?? '';
     if (w.remove) this.index.delete(w.key, w.ref.resource, ns, w.ref.name);
     else this.index.set(w.key, w.ref.resource, ns, w.ref.name, { rv: w.rv, json: w.json });
-    hub.publish({ type: w.type, resource: w.ref.resource, object: deepFreeze(w.object), rv: w.rv, json: w.json });
+    hub.publish({ type: w.type, resource: w.ref.resource, object: deepFreeze(w.object), rv: w.rv, json: w.json, ...(w.prevJson !== undefined ? { prevJson: w.prevJson } : {}) });
   }
 
   private maybeCompact(): void {
@@ -301,6 +302,11 @@ export class NedbStore implements Store {
     const entry = this.index.get(ref.resource, ref.namespace ?? '', ref.name);
     if (!entry) throw notFound(ref.resource, ref.name);
     return JSON.parse(entry.json) as KubeObject;
+  }
+
+  /** The stored JSON of `ref` (call under its key lock, before writing it). */
+  private currentJson(ref: ObjectRef): string | undefined {
+    return this.index.get(ref.resource, ref.namespace ?? '', ref.name)?.json;
   }
 
   private freeName(resource: string, namespace: string | undefined, generateName: string): string {
