@@ -111,6 +111,31 @@ describe('node lifecycle', () => {
     expect(left).toEqual(['stays', 'stays-forever']);
   });
 
+  it('gives every node a full grace period after the controller starts (a server restart), as Kubernetes does', async () => {
+    const { clock, store, events, r, heartbeat, node, pods } = await setup();
+    await store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { nodeName: 'pi', containers: [{ name: 'c', image: 'i' }], tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 0 }] } });
+    await heartbeat();
+    await r.reconcile('pi');
+    expect(conditionOf(await node(), 'Ready')?.status).toBe('True');
+    // The server is down for 5 minutes; a new controller starts (nothing seen yet).
+    clock.advance(5 * 60_000);
+    const restarted = new NodeLifecycleReconciler(store, { clock, gracePeriodMs: GRACE, events, logger: pino({ level: 'silent' }), pods });
+    expect(await restarted.reconcile('pi')).toEqual({ requeueAfterMs: GRACE + 1 });
+    expect(conditionOf(await node(), 'Ready')?.status).toBe('True');
+    expect(taintsOf(await node())).toEqual([]);
+    expect(pods.size).toBe(1);
+    // The agent reconnects and heartbeats within the grace period: nothing happened.
+    clock.advance(GRACE - 10_000);
+    await heartbeat();
+    await restarted.reconcile('pi');
+    expect(conditionOf(await node(), 'Ready')?.status).toBe('True');
+    // One that does not come back goes Unknown a grace period after the restart.
+    clock.advance(GRACE);
+    await restarted.reconcile('pi');
+    expect(conditionOf(await node(), 'Ready')?.status).toBe('Unknown');
+    expect(events.events.map((e) => e.reason)).toEqual(['NodeReady', 'NodeNotReady', 'TaintManagerEviction']);
+  });
+
   it.each([
     ['no tolerations', [], undefined],
     ['tolerates forever', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }], undefined],

@@ -58,6 +58,14 @@ export class NodeLifecycleReconciler implements Reconciler {
   private readonly grace: number;
   /** Nodes last seen Ready=True by reconcile. */
   private readonly ready = new Set<string>();
+  /**
+   * When this controller first looked at each node. Like Kubernetes' nodeHealthMap probeTimestamp,
+   * the grace period never starts before it: after a server restart (or any downtime longer than
+   * the grace period) every device gets a full grace period to heartbeat again, instead of the whole
+   * fleet going Unknown at once — with its unreachable NoExecute taints evicting pods that
+   * tolerate them only briefly — because Leases could not be renewed while the server was down.
+   */
+  private readonly firstSeen = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -70,13 +78,16 @@ export class NodeLifecycleReconciler implements Reconciler {
     const node = await this.store.get({ resource: 'nodes', name });
     if (!node || node.metadata.deletionTimestamp) {
       this.ready.delete(name);
+      this.firstSeen.delete(name);
       return;
     }
     const lease = await this.store.get({ resource: LEASE_RESOURCE, namespace: LEASE_NAMESPACE, name });
     const now = this.options.clock.now();
+    let seen = this.firstSeen.get(name);
+    if (seen === undefined) this.firstSeen.set(name, (seen = now));
     const renewed = renewTimeOf(lease);
     const created = Date.parse(node.metadata.creationTimestamp ?? '');
-    const basis = renewed ?? (Number.isFinite(created) ? created : now);
+    const basis = Math.max(renewed ?? (Number.isFinite(created) ? created : now), seen);
     const fresh = now - basis < this.grace;
     // A node that never sent a heartbeat keeps whatever it has until the grace period since its creation ends.
     if (fresh && renewed === undefined) return { requeueAfterMs: basis + this.grace - now + 1 };
