@@ -142,6 +142,9 @@ describe('node lifecycle', () => {
     ['300 s', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }], 300],
     ['wildcard 10 s', [{ operator: 'Exists', tolerationSeconds: 10 }], 10],
     ['NoSchedule only', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 5 }], undefined],
+    ['the shortest bounded one wins over an unbounded one (getMinTolerationTime)', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }, { operator: 'Exists', tolerationSeconds: 60 }], 60],
+    ['Equal with a value does not match the unreachable taint (it has none)', [{ key: 'node.kubernetes.io/unreachable', operator: 'Equal', value: 'x', effect: 'NoExecute', tolerationSeconds: 5 }], undefined],
+    ['another key does not match', [{ key: 'other', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 }], undefined],
   ])('evictionAfterSeconds: %s', (_what, tolerations, expected) => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [], tolerations } } as unknown as Pod;
     expect(evictionAfterSeconds(pod)).toBe(expected);

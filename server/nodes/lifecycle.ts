@@ -4,12 +4,13 @@
 // toleration of the unreachable NoExecute taint sets tolerationSeconds: then it is evicted when
 // they run out. Every Ready transition is recorded as an Event.
 
-import type { Lease, NodeCondition, Pod, Taint, Toleration } from '../../shared/api/core';
+import type { Lease, NodeCondition, Pod, Taint } from '../../shared/api/core';
 import type { KubeObject } from '../../shared/api/types';
 import type { Clock } from '../../shared/clock';
 import { isFlotillaError } from '../../shared/errors';
 import type { Logger } from 'pino';
 import type { ReconcileResult, Reconciler } from '../controllers/controller';
+import { tolerationsFor } from '../controllers/util/fleet';
 import type { EventSink } from '../events/recorder';
 import type { Informer } from '../informer/informer';
 import type { Store, StoreEvent } from '../store/types';
@@ -36,13 +37,15 @@ function renewTimeOf(lease: KubeObject | undefined): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** Seconds a pod tolerates the unreachable NoExecute taint: undefined = forever (or no toleration: Flotilla never evicts those). */
+/**
+ * Seconds a pod tolerates the unreachable NoExecute taint: undefined = forever (or no toleration:
+ * Flotilla never evicts those). As Kubernetes' getMinTolerationTime: of the tolerations that match
+ * the taint, the shortest tolerationSeconds wins; only when none of them sets one, forever.
+ */
 export function evictionAfterSeconds(pod: Pod): number | undefined {
-  const matches = (t: Toleration): boolean =>
-    (t.effect === undefined || t.effect === '' || t.effect === 'NoExecute') && ((t.operator === 'Exists' && (t.key === undefined || t.key === '')) || t.key === TAINT_UNREACHABLE);
-  const found = (pod.spec.tolerations ?? []).filter(matches);
+  const found = tolerationsFor(pod.spec.tolerations, { key: TAINT_UNREACHABLE, effect: 'NoExecute' });
   const seconds = found.map((t) => t.tolerationSeconds).filter((s): s is number => typeof s === 'number');
-  return found.length === 0 || seconds.length < found.length ? undefined : Math.max(0, Math.min(...seconds));
+  return seconds.length === 0 ? undefined : Math.max(0, Math.min(...seconds));
 }
 
 export class NodeLifecycleReconciler implements Reconciler {
