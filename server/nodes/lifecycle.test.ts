@@ -136,6 +136,25 @@ describe('node lifecycle', () => {
     expect(events.events.map((e) => e.reason)).toEqual(['NodeReady', 'NodeNotReady', 'TaintManagerEviction']);
   });
 
+  it('forgets a deleted node: one joining again under its name is Ready on its first heartbeat', async () => {
+    const { clock, store, r, heartbeat, node } = await setup();
+    await heartbeat();
+    await r.reconcile('pi');
+    // The node channel deletes the Lease with the Node.
+    await store.delete({ resource: 'nodes', name: 'pi' });
+    await store.delete({ resource: LEASE_RESOURCE, namespace: LEASE_NAMESPACE, name: 'pi' });
+    const gone = { type: 'DELETED' as const, resource: 'nodes', rv: 9, object: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'pi' } } };
+    for (const key of r.watches[0]?.keysFor(gone) ?? []) await r.reconcile(key);
+    clock.advance(10 * 60_000);
+    await store.create('nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'pi' }, spec: {}, status: {} });
+    expect(await r.reconcile('pi')).toEqual({ requeueAfterMs: GRACE + 1 });
+    await heartbeat();
+    const renewed = { type: 'ADDED' as const, resource: LEASE_RESOURCE, rv: 12, object: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'pi', namespace: LEASE_NAMESPACE } } };
+    expect(r.watches[1]?.keysFor(renewed)).toEqual(['pi']);
+    await r.reconcile('pi');
+    expect(conditionOf(await node(), 'Ready')?.status).toBe('True');
+  });
+
   it.each([
     ['no tolerations', [], undefined],
     ['tolerates forever', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }], undefined],

@@ -52,7 +52,8 @@ export class NodeLifecycleReconciler implements Reconciler {
   readonly name = 'node-lifecycle';
   readonly primary = 'nodes';
   readonly watches = [
-    { resource: 'nodes', keysFor: (e: StoreEvent) => (e.type === 'DELETED' ? [] : [e.object.metadata.name ?? '']) },
+    // DELETED too: reconcile forgets the node, so one joining again under its name starts afresh.
+    { resource: 'nodes', keysFor: (e: StoreEvent) => [e.object.metadata.name ?? ''] },
     // A renewed Lease matters only to a node that is not Ready yet (it becomes Ready now); a Ready
     // node is looked at again when its Lease would expire (requeueAfter). At 10,000 nodes that saves
     // 1,000 reconciles a second.
