@@ -36,6 +36,8 @@ describe('device-reported Node labels', () => {
     ['a role cannot be claimed', {}, { 'node-role.kubernetes.io/control-plane': '' }, {}],
     ['a new device resource appears', {}, { 'flotilla.io/device.gpio': 'true' }, { 'flotilla.io/device.gpio': 'true' }],
     ['a fact changes', { 'kubernetes.io/hostname': 'old' }, { 'kubernetes.io/hostname': 'new' }, { 'kubernetes.io/hostname': 'new' }],
+    ['an invalid value is dropped', { 'flotilla.io/board': 'pi-4' }, { 'flotilla.io/board': 'no spaces/allowed', 'kubernetes.io/hostname': 'x'.repeat(64) }, { 'flotilla.io/board': 'pi-4' }],
+    ['an invalid key is dropped', {}, { 'flotilla.io/bad key': 'x' }, {}],
   ])('status: %s', (_what, before, reported, after) => {
     const node: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'pi-1', labels: before }, spec: {} };
     expect(withReportedStatus(node, status(reported), 0).metadata.labels).toEqual(after);

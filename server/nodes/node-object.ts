@@ -5,6 +5,7 @@
 import type { Node, NodeCondition, NodeStatus, Taint } from '../../shared/api/core';
 import type { KubeObject } from '../../shared/api/types';
 import type { JoinFacts, NodeStatusMessage } from '../../shared/channel/messages';
+import { validateLabels } from '../../shared/api/selectors';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -34,7 +35,11 @@ const DEVICE_WELL_KNOWN = new Set(['kubernetes.io/arch', 'kubernetes.io/os', 'ku
  */
 export function deviceLabels(labels: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) if (DEVICE_WELL_KNOWN.has(k) || k.startsWith('flotilla.io/')) out[k] = v;
+  for (const [k, v] of Object.entries(labels)) {
+    if (!DEVICE_WELL_KNOWN.has(k) && !k.startsWith('flotilla.io/')) continue;
+    // Nothing the API would refuse either (values over 63 characters, spaces, slashes …).
+    if (validateLabels({ [k]: v }, 'labels').length === 0) out[k] = v;
+  }
   return out;
 }
 
