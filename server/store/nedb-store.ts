@@ -2,7 +2,7 @@
 // persisted writes into events in resourceVersion order.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeObject, ObjectRef } from '../../shared/api/types';
 import type { Clock } from '../../shared/clock';
@@ -92,7 +92,9 @@ export class NedbStore implements Store {
   async open(): Promise<void> {
     if (this.state !== 'new') throw new FlotillaError('InternalError', `store ${this.options.dir} cannot be opened: it is ${this.state}`);
     this.state = 'opening';
-    await mkdir(this.options.dir, { recursive: true });
+    // Owner-only, like etcd's data dir: the datafile holds every Secret and token hash.
+    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+    await chmod(this.options.dir, 0o700);
     const unlock = await lockDir(this.options.dir);
     try {
       const log = await NedbLog.open(join(this.options.dir, 'objects.db'), { durable: this.options.durable ?? false });
