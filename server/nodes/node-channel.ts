@@ -2,6 +2,7 @@
 // and pod status, desired state, node lifecycle, revocation, logs/exec requests and metrics.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { realClock, type Clock } from '../../shared/clock';
 import { isFlotillaError } from '../../shared/errors';
@@ -16,6 +17,7 @@ import { caFingerprint, type ServerPki } from '../pki/pki';
 import type { Store } from '../store/types';
 import { startBrokerSide, type BrokerOptions, type BrokerSide } from './broker-setup';
 import { DesiredStatePublisher, podIndexes } from './desired-publisher';
+import { DesiredVersions } from './desired-version';
 import { ChannelDispatcher } from './dispatcher';
 import { LeaseRenewer } from './leases';
 import { LEASE_RESOURCE, NodeLifecycleReconciler } from './lifecycle';
@@ -70,7 +72,8 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
   const leases = new LeaseRenewer({ store, nodes, clock, logger: log });
   const podStatuses = new PodStatusWriter({ store, pods, logger: log });
   const metrics = new MetricsStore();
-  const publisher = new DesiredStatePublisher({ store, transport, clock, logger: log, nodes, pods, configMaps, secrets });
+  const versions = await DesiredVersions.open(join(options.dataDir, 'desired-version'), Number(store.currentResourceVersion()));
+  const publisher = new DesiredStatePublisher({ store, transport, clock, logger: log, nodes, pods, configMaps, secrets, versions });
   publisher.register();
   const provisioner = new Provisioner({ store, transport, events: controllerEvents, logger: log, clock, caPem: pki.caCertPem, credentialsApplied: (username) => broker.credentialsApplied(username) });
 
