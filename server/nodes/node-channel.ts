@@ -20,7 +20,7 @@ import { DesiredStatePublisher, podIndexes } from './desired-publisher';
 import { DesiredVersions } from './desired-version';
 import { ChannelDispatcher } from './dispatcher';
 import { LeaseRenewer } from './leases';
-import { LEASE_RESOURCE, NodeLifecycleReconciler } from './lifecycle';
+import { LEASE_RESOURCE, NodeLifecycleReconciler, podNodeName } from './lifecycle';
 import { metricsResources, prometheusText, serveMetricsApi } from './metrics-api';
 import { MetricsStore } from './metrics-store';
 import { LEASE_NAMESPACE } from './node-object';
@@ -71,7 +71,12 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
   const requests = new RequestBroker({ transport, isOnline: (n) => reports.isOnline(n), clock, logger: log });
   const leases = new LeaseRenewer({ store, nodes, clock, logger: log });
   const podStatuses = new PodStatusWriter({ store, pods, logger: log });
-  const metrics = new MetricsStore();
+  const metrics = new MetricsStore({
+    podNode: (namespace, name) => {
+      const pod = pods.get(`${namespace}/${name}`);
+      return pod ? podNodeName(pod)[0] : undefined;
+    },
+  });
   const versions = await DesiredVersions.open(join(options.dataDir, 'desired-version'), Number(store.currentResourceVersion()));
   const publisher = new DesiredStatePublisher({ store, transport, clock, logger: log, nodes, pods, configMaps, secrets, versions });
   publisher.register();
