@@ -44,6 +44,15 @@ describe('DesiredVersions', () => {
     expect(after.version(20)).toBeGreaterThan(before.version(20));
   });
 
+  it('fails a reservation it cannot make durable, and makes the next one once it can', async () => {
+    const file = join(dir, 'missing-dir', 'v');
+    const v = await DesiredVersions.open(file, 1, { chunk: 10 });
+    await expect(v.reserve(5)).rejects.toThrow();
+    require('node:fs').mkdirSync(join(dir, 'missing-dir'));
+    await v.reserve(5);
+    expect(Number(readFileSync(file, 'utf8'))).toBe(15);
+  });
+
   it('treats an unreadable file as a first start', async () => {
     const file = join(dir, 'v');
     require('node:fs').writeFileSync(file, 'garbage');

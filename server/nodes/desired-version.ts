@@ -47,14 +47,16 @@ export class DesiredVersions {
 
   /** Resolves once `version` is below the durable high-water mark: call before publishing it. */
   reserve(version: number): Promise<void> {
-    if (version <= this.reserved) return this.reserving;
-    this.reserving = this.reserving.then(async () => {
+    if (version <= this.reserved) return Promise.resolve();
+    // Reservations run one after the other; a failed one (disk full) fails its callers only.
+    const run = this.reserving.then(async () => {
       if (version <= this.reserved) return;
       const mark = version + this.chunk;
       await this.write(mark);
       this.reserved = mark;
     });
-    return this.reserving;
+    this.reserving = run.catch(() => undefined);
+    return run;
   }
 
   /** Temp file, fsync, rename: the mark on disk is always a whole number. */
