@@ -25,6 +25,7 @@ program
   .option('--mosquitto-reload <command>', 'run after rewriting those files, e.g. "systemctl reload mosquitto"')
   .option('--mqtt-advertise-url <url>', 'broker URL that join tokens carry (default: derived from the listeners)')
   .option('--node-monitor-grace-period <duration>', 'a node without heartbeats for this long becomes Unknown', '50s')
+  .option('--event-ttl <duration>', 'Events are deleted this long after their last write', '1h')
   .action(async (opts) => {
     const { runServer } = require('../server/main') as typeof import('../server/main');
     await runServer(opts);

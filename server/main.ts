@@ -18,6 +18,7 @@ import { ensureSystemNamespaces, NamespaceReconciler } from './controllers/names
 import { ServiceAccountReconciler } from './controllers/serviceaccount';
 import { QueuedEventSink } from './events/queued-sink';
 import { EventRecorder } from './events/recorder';
+import { EventTtl } from './events/ttl';
 import { InformerFactory } from './informer/informer';
 import { createLogger, type Logger } from './log';
 import { startNodeChannel, type NodeChannelOptions } from './nodes/node-channel';
@@ -53,6 +54,8 @@ export interface ServerOptions {
   mqttAdvertiseUrl?: string;
   /** --node-monitor-grace-period, e.g. "50s". */
   nodeMonitorGracePeriod?: string;
+  /** --event-ttl: Events are deleted this long after their last write (default 1h, as Kubernetes). */
+  eventTtl?: string;
 }
 
 export interface RunningServer {
@@ -162,6 +165,8 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
     new Controller(new ServiceAccountReconciler(store), { store, logger: log }),
   ];
   for (const c of controllers) await c.start();
+  const eventTtl = new EventTtl({ store, logger: log, ...(options.eventTtl ? { ttlMs: parseDurationMs(options.eventTtl) } : {}) });
+  await eventTtl.start();
   // One set of informers for the workload controllers and the scheduler (the manager adds its
   // indexes before anything starts).
   const informers = new InformerFactory(store);
@@ -185,6 +190,7 @@ export async function startServer(options: ServerOptions, log: Logger = createLo
       await workloads.stop();
       informers.stop();
       for (const c of controllers) await c.stop();
+      eventTtl.stop();
       await channel.close();
       await store.close();
       log.info('flotilla server stopped');

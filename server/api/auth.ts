@@ -1,6 +1,6 @@
 // Authentication (Bearer token → Identity through the injected Authenticator) and authorization
-// by role: admin may do everything, viewer only reads, a node reads everything and writes only its
-// own Node (and status), its Lease in kube-node-lease and the status of pods bound to it.
+// by role: admin may do everything, viewer only reads (not Secrets), a node reads the same and writes
+// only its own Node (and status), its Lease in kube-node-lease and the status of pods bound to it.
 
 import type { IncomingMessage } from 'node:http';
 import { FlotillaError } from '../../shared/errors';
@@ -50,10 +50,19 @@ async function nodeMayWrite(identity: Identity, a: RequestAttributes, store: Sto
   return false;
 }
 
+/**
+ * Reads a viewer (or node) may not do: Secrets hold credentials, and reading them is a way to more
+ * power than the role grants — Kubernetes' `view` role leaves them out for that reason. (A device
+ * gets the Secrets its pods use with its desired state over MQTT, not through the API.)
+ */
+function readForbidden(a: RequestAttributes): boolean {
+  return a.group === '' && a.resource === 'secrets';
+}
+
 /** Throws Forbidden (403) with Kubernetes' RBAC wording when `identity` may not do `a`. */
 export async function authorize(identity: Identity, a: RequestAttributes, store: Store): Promise<void> {
   if (identity.role === 'admin') return;
-  if (READ_VERBS.has(a.verb)) return;
+  if (READ_VERBS.has(a.verb) && !readForbidden(a)) return;
   if (identity.role === 'node' && (await nodeMayWrite(identity, a, store))) return;
   throw new FlotillaError('Forbidden', forbiddenMessage({ user: identity.name, ...a }), {
     details: { kind: a.resource, group: a.group, ...(a.name ? { name: a.name } : {}) },

@@ -73,6 +73,20 @@ describe('authentication and authorization', () => {
     expect((await api.call('GET', DEPLOYS, { token: 'viewer' })).status).toBe(200);
   });
 
+  it.each([
+    ['get', 'GET', '/api/v1/namespaces/default/secrets/creds'],
+    ['list', 'GET', '/api/v1/namespaces/default/secrets'],
+    ['list in every namespace', 'GET', '/api/v1/secrets'],
+    ['watch', 'GET', '/api/v1/namespaces/default/secrets?watch=true'],
+  ])('403 for a viewer reading Secrets (%s), as Kubernetes\' view role', async (_what, method, path) => {
+    expect((await api.call('POST', '/api/v1/namespaces/default/secrets', { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' }, stringData: { password: 'hunter2' } } })).status).toBe(201);
+    const r = await api.call(method, path, { token: 'viewer' });
+    expect(r.status).toBe(403);
+    expect(r.text).not.toContain(Buffer.from('hunter2').toString('base64'));
+    expect((await api.call(method, path.replace('?watch=true', ''))).status).toBe(200);
+    expect((await api.call('GET', '/api/v1/namespaces/default/configmaps', { token: 'viewer' })).status).toBe(200);
+  });
+
   it('lets a node write only its own Node, its Lease and status of its pods', async () => {
     const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } };
     expect((await api.call('POST', '/api/v1/nodes', { token: 'node', body: node })).status).toBe(201);

@@ -88,3 +88,23 @@ it('drops the store subscription when the client goes away', async () => {
   for (let i = 0; i < 50 && api.store.watcherCount() > 0; i++) await new Promise((r) => setTimeout(r, 10));
   expect(api.store.watcherCount()).toBe(0);
 });
+
+it.each([
+  ['from a resourceVersion (informer resume, kubectl get -w after its list)', true],
+  ['list-then-watch', false],
+])('reports an object leaving the selector as DELETED and entering it as ADDED: %s', async (_what, fromRv) => {
+  await api.call('POST', PODS, { body: pod('a') });
+  const list = await api.call('GET', `${PODS}?labelSelector=app%3Da`);
+  const rv = (list.body.metadata as { resourceVersion: string }).resourceVersion;
+  const s = await watch(`${PODS}?watch=true&labelSelector=app%3Da${fromRv ? `&resourceVersion=${rv}` : ''}`);
+  const relabel = (app: string) => api.call('PATCH', `${PODS}/a`, { body: { metadata: { labels: { app } } }, contentType: 'application/merge-patch+json' });
+  await relabel('other');
+  await relabel('still-other');
+  await relabel('a');
+  await api.call('PATCH', `${PODS}/a/status`, { body: { status: { phase: 'Running' } }, contentType: 'application/merge-patch+json' });
+  await api.call('DELETE', `${PODS}/a`);
+  const expected = [...(fromRv ? [] : ['ADDED']), 'DELETED', 'ADDED', 'MODIFIED', 'DELETED'];
+  await s.next(expected.length);
+  await new Promise((r) => setTimeout(r, 20));
+  expect(s.events.map((e) => e.type)).toEqual(expected);
+});

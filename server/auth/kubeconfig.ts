@@ -1,6 +1,6 @@
 // Writes and reads the kubeconfig files the server hands out (the admin one in the data dir).
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import YAML from 'yaml';
 
 export interface KubeconfigParts {
@@ -22,8 +22,15 @@ export function renderKubeconfig(parts: KubeconfigParts): string {
   });
 }
 
+/**
+ * Writes the file owner-only and atomically (temp file + rename): `mode` alone applies only when a
+ * file is created, so rewriting one that had a wider mode kept the admin token readable by others.
+ */
 export function writeKubeconfig(path: string, parts: KubeconfigParts): void {
-  writeFileSync(path, renderKubeconfig(parts), { mode: 0o600 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, renderKubeconfig(parts), { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
 }
 
 /** Reads the current context's server, CA and token. Throws naming the file when it lacks them. */

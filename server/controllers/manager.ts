@@ -15,15 +15,16 @@ import { DeploymentReconciler } from './deployment/deployment';
 import { EndpointsReconciler } from './endpoints/endpoints';
 import { GarbageCollectorReconciler, type KindLookup } from './gc/garbage-collector';
 import { JobReconciler } from './job/job';
+import { PodGcReconciler } from './podgc/podgc';
 import { gcResources } from './gc/kinds';
 import { ReplicaSetReconciler } from './replicaset/replicaset';
 import { SpamFilteredSink } from './util/events';
 
-export const CONTROLLER_NAMES = ['replicaset', 'deployment', 'daemonset', 'job', 'cronjob', 'endpoints', 'garbagecollector'] as const;
+export const CONTROLLER_NAMES = ['replicaset', 'deployment', 'daemonset', 'job', 'cronjob', 'endpoints', 'garbagecollector', 'podgc'] as const;
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
 /** Workers per controller: kube-controller-manager's --concurrent-*-syncs defaults. */
-const WORKERS: Record<ControllerName, number> = { replicaset: 5, deployment: 5, daemonset: 2, job: 5, cronjob: 5, endpoints: 5, garbagecollector: 20 };
+const WORKERS: Record<ControllerName, number> = { replicaset: 5, deployment: 5, daemonset: 2, job: 5, cronjob: 5, endpoints: 5, garbagecollector: 20, podgc: 1 };
 
 export interface ControllerManagerOptions {
   store: Store;
@@ -71,6 +72,7 @@ export class ControllerManager {
       cronjob: () => new CronJobReconciler(this.context),
       endpoints: () => new EndpointsReconciler(this.context),
       garbagecollector: () => new GarbageCollectorReconciler({ store: options.store, informers: this.factory, ...(options.gc ?? gcResources()) }),
+      podgc: () => new PodGcReconciler(this.context),
     };
     for (const name of options.controllers ?? CONTROLLER_NAMES) {
       this.controllers.set(name, new Controller(build[name](), { store: options.store, logger: options.logger, clock, workers: WORKERS[name] }));

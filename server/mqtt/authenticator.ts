@@ -2,6 +2,7 @@
 // a reconnect storm costs no store reads): the server's own account, a device (username = node
 // name, client id = node name), or a claimant holding a usable join token.
 
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { KubeObject } from '../../shared/api/types';
 import { isClaimClientId, isNodeName } from '../../shared/channel/topics';
 import { SERVER_USERNAME } from '../../shared/channel/join-token';
@@ -23,13 +24,19 @@ export interface AuthenticatorDeps {
 
 const JOIN_PREFIX = '_join_';
 
+/** Constant-time comparison (through fixed-length digests): the broker port faces the network. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (x: string): Buffer => createHash('sha256').update(x).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
 export function channelAuthenticator(deps: AuthenticatorDeps): BrokerAuthenticator {
   const lookup = async (which: 'tokens' | 'devices', name: string): Promise<KubeObject | undefined> =>
     (which === 'tokens' ? deps.tokens : deps.devices).get(name) ?? (await deps.read?.(which, name));
   return async (username, password, clientId) => {
     if (username === undefined || password === undefined) return { reason: 'bad credentials: username and password are required' };
     if (username === SERVER_USERNAME) {
-      return password === deps.serverPassword ? { principal: { kind: 'server' } } : { reason: 'bad credentials for the server account' };
+      return sameSecret(password, deps.serverPassword) ? { principal: { kind: 'server' } } : { reason: 'bad credentials for the server account' };
     }
     if (username.startsWith(JOIN_PREFIX)) {
       const tokenId = username.slice(JOIN_PREFIX.length);

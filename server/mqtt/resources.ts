@@ -5,6 +5,7 @@
 
 import type { KubeObject } from '../../shared/api/types';
 import { formatJoinToken } from '../../shared/channel/join-token';
+import { validateLabels } from '../../shared/api/selectors';
 import { FlotillaError } from '../../shared/errors';
 import type { ResourceDefinition } from '../api/registry';
 import { creationAge } from '../api/tables/format';
@@ -41,6 +42,9 @@ export function validateJoinTokenRequest(spec: unknown, now: number): Omit<JoinT
     if (typeof labels !== 'object' || labels === null || Array.isArray(labels) || Object.values(labels).some((v) => typeof v !== 'string')) {
       throw invalid('spec.labels', 'must be a map of strings');
     }
+    // They go onto every joining Node as they are: they must be labels Kubernetes accepts.
+    const bad = validateLabels(labels, 'spec.labels')[0];
+    if (bad) throw invalid(bad.field, bad.message);
     out.labels = labels as Record<string, string>;
   }
   if (typeof s.description === 'string') out.description = s.description;

@@ -6,9 +6,9 @@ import type { DesiredMessage } from '../../shared/channel/messages';
 import { downTopic } from '../../shared/channel/topics';
 import { Informer } from '../informer/informer';
 import { MemoryStore } from '../store/fake/memory-store';
-import { DesiredStatePublisher, podIndexes } from './desired-publisher';
+import { DesiredStatePublisher, podIndexes, type DesiredPublisherDeps } from './desired-publisher';
 
-async function setup() {
+async function setup(versions?: DesiredPublisherDeps['versions']) {
   const clock = new FakeClock(0);
   const store = new MemoryStore();
   const broker = new MemoryBroker();
@@ -16,7 +16,7 @@ async function setup() {
   const inf = (r: string) => new Informer(store, r);
   const pods = inf('pods');
   for (const [name, fn] of Object.entries(podIndexes)) pods.addIndex(name, fn);
-  const deps = { store, transport, clock, logger: pino({ level: 'silent' }), nodes: inf('nodes'), pods, configMaps: inf('configmaps'), secrets: inf('secrets'), debounceMs: 50 };
+  const deps = { store, transport, clock, logger: pino({ level: 'silent' }), nodes: inf('nodes'), pods, configMaps: inf('configmaps'), secrets: inf('secrets'), debounceMs: 50, ...(versions ? { versions } : {}) };
   const publisher = new DesiredStatePublisher(deps);
   publisher.register();
   for (const i of [deps.nodes, pods, deps.configMaps, deps.secrets]) await i.start();
@@ -43,6 +43,24 @@ const pod = (name: string, nodeName: string, extra: object = {}) => ({
 });
 
 describe('DesiredStatePublisher', () => {
+  it('publishes the version its DesiredVersions gives, only once that version is durable', async () => {
+    let release: () => void = () => undefined;
+    const durable = new Promise<void>((r) => (release = r));
+    const reserved: number[] = [];
+    const { store, published, broker, clock, publisher } = await setup({ version: (rv) => rv + 1000, reserve: (v) => (reserved.push(v), durable) });
+    await store.create('nodes', node('a'));
+    clock.advance(50);
+    const flushed = publisher.flush();
+    await broker.flush();
+    expect(published('a')).toEqual([]);
+    release();
+    await flushed;
+    await broker.flush();
+    const rv = Number(store.currentResourceVersion());
+    expect(published('a').map((m) => m.version)).toEqual([rv + 1000]);
+    expect(reserved).toEqual([rv + 1000]);
+  });
+
   it('publishes each node its own pods and exactly the ConfigMaps and Secrets they reference, retained', async () => {
     const { store, published, settle, broker } = await setup();
     await store.create('nodes', node('a'));

@@ -29,6 +29,11 @@ export interface DesiredPublisherDeps {
   debounceMs?: number;
   /** Publishes in flight at once. Default 256. */
   concurrency?: number;
+  /**
+   * Turns the store's resourceVersion into a version that never goes back, and makes it durable
+   * before it is published (see DesiredVersions). Default: the resourceVersion itself.
+   */
+  versions?: { version(rv: number): number; reserve(version: number): Promise<void> };
 }
 
 /** Indexes the publisher (and the lifecycle controller) need on the pod informer. */
@@ -104,7 +109,7 @@ export class DesiredStatePublisher {
       });
     return {
       kind: 'desired',
-      version: Number(this.deps.store.currentResourceVersion()) || 1,
+      version: this.versionOf(Number(this.deps.store.currentResourceVersion()) || 1),
       pods: pods.map((p) => forDevice(p, true)),
       configMaps: pick<ConfigMap>(this.deps.configMaps, cmKeys),
       secrets: pick<Secret>(this.deps.secrets, secretKeys),
@@ -139,6 +144,7 @@ export class DesiredStatePublisher {
     const content = JSON.stringify([msg.pods, msg.configMaps, msg.secrets]);
     if (this.lastContent.get(node) === content) return;
     try {
+      await this.deps.versions?.reserve(msg.version);
       await this.deps.transport.publish(downTopic(node, 'desired'), encodeMessage(msg), { qos: 1, retain: true });
       this.lastContent.set(node, content);
       this.published++;
@@ -146,6 +152,10 @@ export class DesiredStatePublisher {
       this.deps.logger.warn({ node, err: (err as Error).message }, 'publishing desired state failed; will retry');
       this.retryLater(node);
     }
+  }
+
+  private versionOf(rv: number): number {
+    return this.deps.versions ? this.deps.versions.version(rv) : rv;
   }
 
   private retryLater(node: string): void {

@@ -111,12 +111,59 @@ describe('node lifecycle', () => {
     expect(left).toEqual(['stays', 'stays-forever']);
   });
 
+  it('gives every node a full grace period after the controller starts (a server restart), as Kubernetes does', async () => {
+    const { clock, store, events, r, heartbeat, node, pods } = await setup();
+    await store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { nodeName: 'pi', containers: [{ name: 'c', image: 'i' }], tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 0 }] } });
+    await heartbeat();
+    await r.reconcile('pi');
+    expect(conditionOf(await node(), 'Ready')?.status).toBe('True');
+    // The server is down for 5 minutes; a new controller starts (nothing seen yet).
+    clock.advance(5 * 60_000);
+    const restarted = new NodeLifecycleReconciler(store, { clock, gracePeriodMs: GRACE, events, logger: pino({ level: 'silent' }), pods });
+    expect(await restarted.reconcile('pi')).toEqual({ requeueAfterMs: GRACE + 1 });
+    expect(conditionOf(await node(), 'Ready')?.status).toBe('True');
+    expect(taintsOf(await node())).toEqual([]);
+    expect(pods.size).toBe(1);
+    // The agent reconnects and heartbeats within the grace period: nothing happened.
+    clock.advance(GRACE - 10_000);
+    await heartbeat();
+    await restarted.reconcile('pi');
+    expect(conditionOf(await node(), 'Ready')?.status).toBe('True');
+    // One that does not come back goes Unknown a grace period after the restart.
+    clock.advance(GRACE);
+    await restarted.reconcile('pi');
+    expect(conditionOf(await node(), 'Ready')?.status).toBe('Unknown');
+    expect(events.events.map((e) => e.reason)).toEqual(['NodeReady', 'NodeNotReady', 'TaintManagerEviction']);
+  });
+
+  it('forgets a deleted node: one joining again under its name is Ready on its first heartbeat', async () => {
+    const { clock, store, r, heartbeat, node } = await setup();
+    await heartbeat();
+    await r.reconcile('pi');
+    // The node channel deletes the Lease with the Node.
+    await store.delete({ resource: 'nodes', name: 'pi' });
+    await store.delete({ resource: LEASE_RESOURCE, namespace: LEASE_NAMESPACE, name: 'pi' });
+    const gone = { type: 'DELETED' as const, resource: 'nodes', rv: 9, object: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'pi' } } };
+    for (const key of r.watches[0]?.keysFor(gone) ?? []) await r.reconcile(key);
+    clock.advance(10 * 60_000);
+    await store.create('nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'pi' }, spec: {}, status: {} });
+    expect(await r.reconcile('pi')).toEqual({ requeueAfterMs: GRACE + 1 });
+    await heartbeat();
+    const renewed = { type: 'ADDED' as const, resource: LEASE_RESOURCE, rv: 12, object: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'pi', namespace: LEASE_NAMESPACE } } };
+    expect(r.watches[1]?.keysFor(renewed)).toEqual(['pi']);
+    await r.reconcile('pi');
+    expect(conditionOf(await node(), 'Ready')?.status).toBe('True');
+  });
+
   it.each([
     ['no tolerations', [], undefined],
     ['tolerates forever', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }], undefined],
     ['300 s', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }], 300],
     ['wildcard 10 s', [{ operator: 'Exists', tolerationSeconds: 10 }], 10],
     ['NoSchedule only', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 5 }], undefined],
+    ['the shortest bounded one wins over an unbounded one (getMinTolerationTime)', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }, { operator: 'Exists', tolerationSeconds: 60 }], 60],
+    ['Equal with a value does not match the unreachable taint (it has none)', [{ key: 'node.kubernetes.io/unreachable', operator: 'Equal', value: 'x', effect: 'NoExecute', tolerationSeconds: 5 }], undefined],
+    ['another key does not match', [{ key: 'other', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 }], undefined],
   ])('evictionAfterSeconds: %s', (_what, tolerations, expected) => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [], tolerations } } as unknown as Pod;
     expect(evictionAfterSeconds(pod)).toBe(expected);

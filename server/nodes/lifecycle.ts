@@ -4,12 +4,13 @@
 // toleration of the unreachable NoExecute taint sets tolerationSeconds: then it is evicted when
 // they run out. Every Ready transition is recorded as an Event.
 
-import type { Lease, NodeCondition, Pod, Taint, Toleration } from '../../shared/api/core';
+import type { Lease, NodeCondition, Pod, Taint } from '../../shared/api/core';
 import type { KubeObject } from '../../shared/api/types';
 import type { Clock } from '../../shared/clock';
 import { isFlotillaError } from '../../shared/errors';
 import type { Logger } from 'pino';
 import type { ReconcileResult, Reconciler } from '../controllers/controller';
+import { tolerationsFor } from '../controllers/util/fleet';
 import type { EventSink } from '../events/recorder';
 import type { Informer } from '../informer/informer';
 import type { Store, StoreEvent } from '../store/types';
@@ -36,20 +37,23 @@ function renewTimeOf(lease: KubeObject | undefined): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** Seconds a pod tolerates the unreachable NoExecute taint: undefined = forever (or no toleration: Flotilla never evicts those). */
+/**
+ * Seconds a pod tolerates the unreachable NoExecute taint: undefined = forever (or no toleration:
+ * Flotilla never evicts those). As Kubernetes' getMinTolerationTime: of the tolerations that match
+ * the taint, the shortest tolerationSeconds wins; only when none of them sets one, forever.
+ */
 export function evictionAfterSeconds(pod: Pod): number | undefined {
-  const matches = (t: Toleration): boolean =>
-    (t.effect === undefined || t.effect === '' || t.effect === 'NoExecute') && ((t.operator === 'Exists' && (t.key === undefined || t.key === '')) || t.key === TAINT_UNREACHABLE);
-  const found = (pod.spec.tolerations ?? []).filter(matches);
+  const found = tolerationsFor(pod.spec.tolerations, { key: TAINT_UNREACHABLE, effect: 'NoExecute' });
   const seconds = found.map((t) => t.tolerationSeconds).filter((s): s is number => typeof s === 'number');
-  return found.length === 0 || seconds.length < found.length ? undefined : Math.max(0, Math.min(...seconds));
+  return seconds.length === 0 ? undefined : Math.max(0, Math.min(...seconds));
 }
 
 export class NodeLifecycleReconciler implements Reconciler {
   readonly name = 'node-lifecycle';
   readonly primary = 'nodes';
   readonly watches = [
-    { resource: 'nodes', keysFor: (e: StoreEvent) => (e.type === 'DELETED' ? [] : [e.object.metadata.name ?? '']) },
+    // DELETED too: reconcile forgets the node, so one joining again under its name starts afresh.
+    { resource: 'nodes', keysFor: (e: StoreEvent) => [e.object.metadata.name ?? ''] },
     // A renewed Lease matters only to a node that is not Ready yet (it becomes Ready now); a Ready
     // node is looked at again when its Lease would expire (requeueAfter). At 10,000 nodes that saves
     // 1,000 reconciles a second.
@@ -58,6 +62,14 @@ export class NodeLifecycleReconciler implements Reconciler {
   private readonly grace: number;
   /** Nodes last seen Ready=True by reconcile. */
   private readonly ready = new Set<string>();
+  /**
+   * When this controller first looked at each node. Like Kubernetes' nodeHealthMap probeTimestamp,
+   * the grace period never starts before it: after a server restart (or any downtime longer than
+   * the grace period) every device gets a full grace period to heartbeat again, instead of the whole
+   * fleet going Unknown at once — with its unreachable NoExecute taints evicting pods that
+   * tolerate them only briefly — because Leases could not be renewed while the server was down.
+   */
+  private readonly firstSeen = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -70,13 +82,16 @@ export class NodeLifecycleReconciler implements Reconciler {
     const node = await this.store.get({ resource: 'nodes', name });
     if (!node || node.metadata.deletionTimestamp) {
       this.ready.delete(name);
+      this.firstSeen.delete(name);
       return;
     }
     const lease = await this.store.get({ resource: LEASE_RESOURCE, namespace: LEASE_NAMESPACE, name });
     const now = this.options.clock.now();
+    let seen = this.firstSeen.get(name);
+    if (seen === undefined) this.firstSeen.set(name, (seen = now));
     const renewed = renewTimeOf(lease);
     const created = Date.parse(node.metadata.creationTimestamp ?? '');
-    const basis = renewed ?? (Number.isFinite(created) ? created : now);
+    const basis = Math.max(renewed ?? (Number.isFinite(created) ? created : now), seen);
     const fresh = now - basis < this.grace;
     // A node that never sent a heartbeat keeps whatever it has until the grace period since its creation ends.
     if (fresh && renewed === undefined) return { requeueAfterMs: basis + this.grace - now + 1 };

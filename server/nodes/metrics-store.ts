@@ -10,14 +10,26 @@ export interface NodeSample {
   pods: PodMetricsReport[];
 }
 
+export interface MetricsStoreOptions {
+  /** Samples kept per node. Default 15. */
+  keep?: number;
+  /** The node a pod is bound to (undefined: no such pod). Given, a device's figures about pods not bound to it are dropped. */
+  podNode?: (namespace: string, name: string) => string | undefined;
+}
+
 export class MetricsStore {
   private readonly history = new Map<string, NodeSample[]>();
+  private readonly keep: number;
 
-  constructor(private readonly keep = 15) {}
+  constructor(private readonly options: MetricsStoreOptions = {}) {
+    this.keep = options.keep ?? 15;
+  }
 
   add(node: string, msg: MetricsMessage): void {
     const list = this.history.get(node) ?? [];
-    list.push({ time: msg.time, windowSeconds: msg.windowSeconds, node: msg.node, pods: msg.pods });
+    const podNode = this.options.podNode;
+    const pods = podNode ? msg.pods.filter((p) => podNode(p.namespace, p.name) === node) : msg.pods;
+    list.push({ time: msg.time, windowSeconds: msg.windowSeconds, node: msg.node, pods });
     if (list.length > this.keep) list.splice(0, list.length - this.keep);
     this.history.set(node, list);
   }

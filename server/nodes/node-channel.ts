@@ -2,6 +2,7 @@
 // and pod status, desired state, node lifecycle, revocation, logs/exec requests and metrics.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { realClock, type Clock } from '../../shared/clock';
 import { isFlotillaError } from '../../shared/errors';
@@ -16,13 +17,15 @@ import { caFingerprint, type ServerPki } from '../pki/pki';
 import type { Store } from '../store/types';
 import { startBrokerSide, type BrokerOptions, type BrokerSide } from './broker-setup';
 import { DesiredStatePublisher, podIndexes } from './desired-publisher';
+import { DesiredVersions } from './desired-version';
 import { ChannelDispatcher } from './dispatcher';
 import { LeaseRenewer } from './leases';
-import { LEASE_RESOURCE, NodeLifecycleReconciler } from './lifecycle';
+import { LEASE_RESOURCE, NodeLifecycleReconciler, podNodeName } from './lifecycle';
 import { metricsResources, prometheusText, serveMetricsApi } from './metrics-api';
 import { MetricsStore } from './metrics-store';
 import { LEASE_NAMESPACE } from './node-object';
 import { NodeReports } from './node-reports';
+import { KubeletEvents } from './kubelet-events';
 import { podLogProvider } from './pod-logs';
 import { PodStatusWriter } from './pod-statuses';
 import { Provisioner } from './provisioner';
@@ -62,14 +65,20 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
   const transport = broker.client;
   const recorder = (host?: string): EventRecorder => new EventRecorder(store, { component: host ? 'kubelet' : 'node-controller', ...(host ? { host } : {}), clock, onError: (err) => log.debug({ err }, 'event dropped') });
   const controllerEvents = recorder();
-  const kubeletEvents = new Map<string, EventRecorder>();
+  const kubeletEvents = new KubeletEvents({ pods, clock, sinkFor: (node) => recorder(node) });
 
   const reports = new NodeReports({ store, clock, logger: log });
   const requests = new RequestBroker({ transport, isOnline: (n) => reports.isOnline(n), clock, logger: log });
   const leases = new LeaseRenewer({ store, nodes, clock, logger: log });
   const podStatuses = new PodStatusWriter({ store, pods, logger: log });
-  const metrics = new MetricsStore();
-  const publisher = new DesiredStatePublisher({ store, transport, clock, logger: log, nodes, pods, configMaps, secrets });
+  const metrics = new MetricsStore({
+    podNode: (namespace, name) => {
+      const pod = pods.get(`${namespace}/${name}`);
+      return pod ? podNodeName(pod)[0] : undefined;
+    },
+  });
+  const versions = await DesiredVersions.open(join(options.dataDir, 'desired-version'), Number(store.currentResourceVersion()));
+  const publisher = new DesiredStatePublisher({ store, transport, clock, logger: log, nodes, pods, configMaps, secrets, versions });
   publisher.register();
   const provisioner = new Provisioner({ store, transport, events: controllerEvents, logger: log, clock, caPem: pki.caCertPem, credentialsApplied: (username) => broker.credentialsApplied(username) });
 
@@ -80,7 +89,7 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
     reports.forget(name);
     metrics.forget(name);
     requests.nodeGone(name);
-    kubeletEvents.delete(name);
+    kubeletEvents.forget(name);
     for (const ref of [{ resource: DEVICE_CREDENTIAL_RESOURCE, name }, { resource: LEASE_RESOURCE, namespace: LEASE_NAMESPACE, name }]) {
       store.delete(ref).catch((err: unknown) => {
         if (!isFlotillaError(err, 'NotFound')) log.error({ err, node: name }, 'cleaning up after a deleted node failed');
@@ -102,9 +111,8 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
     ack: (node, msg) => publisher.ack(node, msg.version, msg.applied, msg.error),
     events: (node, msg) => {
       if (!nodes.get(node)) return;
-      let rec = kubeletEvents.get(node);
-      if (!rec) kubeletEvents.set(node, (rec = recorder(node)));
-      for (const e of msg.events) rec.record({ apiVersion: 'v1', kind: 'Pod', namespace: e.namespace, name: e.pod, uid: e.uid, ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}) }, e.type, e.reason, e.message);
+      const dropped = kubeletEvents.report(node, msg);
+      if (dropped > 0) log.warn({ node, dropped }, 'node channel: events about pods not bound to the reporting node ignored');
     },
     presence: async (node, msg) => {
       await reports.presenceChanged(node, msg);

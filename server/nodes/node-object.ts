@@ -5,6 +5,7 @@
 import type { Node, NodeCondition, NodeStatus, Taint } from '../../shared/api/core';
 import type { KubeObject } from '../../shared/api/types';
 import type { JoinFacts, NodeStatusMessage } from '../../shared/channel/messages';
+import { validateLabels } from '../../shared/api/selectors';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -23,34 +24,53 @@ export function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/Z$/, '000Z');
 }
 
+/** The well-known labels a kubelet sets on its own Node (Kubernetes' NodeRestriction allows them too). */
+const DEVICE_WELL_KNOWN = new Set(['kubernetes.io/arch', 'kubernetes.io/os', 'kubernetes.io/hostname']);
+
+/**
+ * The labels a device may set on its own Node: its facts — kubernetes.io/arch|os|hostname and
+ * Flotilla's own flotilla.io/ labels (board, device resources). Every other label is the operator's
+ * (join token, kubectl): a device must not relabel itself into workloads meant for others
+ * (node-restriction.kubernetes.io/…, node-role.kubernetes.io/…, site=…), as NodeRestriction forbids.
+ */
+export function deviceLabels(labels: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) {
+    if (!DEVICE_WELL_KNOWN.has(k) && !k.startsWith('flotilla.io/')) continue;
+    // Nothing the API would refuse either (values over 63 characters, spaces, slashes …).
+    if (validateLabels({ [k]: v }, 'labels').length === 0) out[k] = v;
+  }
+  return out;
+}
+
 export function nodeFromFacts(name: string, facts: JoinFacts, extraLabels: Record<string, string>): Node {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, labels: { ...extraLabels, ...facts.labels } },
+    metadata: { name, labels: { ...deviceLabels(facts.labels), ...extraLabels } },
     spec: {},
     status: { capacity: facts.capacity, allocatable: facts.capacity, nodeInfo: facts.nodeInfo, addresses: facts.addresses, conditions: [] },
   };
 }
 
-/** Applies a join's facts to an existing Node (a device that joins again). */
+/** Applies a join's facts to an existing Node (a device that joins again); the token's labels win. */
 export function withFacts(node: KubeObject, facts: JoinFacts, extraLabels: Record<string, string>): KubeObject {
   const status = (node.status ?? {}) as NodeStatus;
   return {
     ...node,
-    metadata: { ...node.metadata, labels: { ...(node.metadata.labels ?? {}), ...extraLabels, ...facts.labels } },
+    metadata: { ...node.metadata, labels: { ...(node.metadata.labels ?? {}), ...deviceLabels(facts.labels), ...extraLabels } },
     status: { ...status, capacity: facts.capacity, allocatable: status.allocatable ?? facts.capacity, nodeInfo: facts.nodeInfo, addresses: facts.addresses },
   };
 }
 
-/** Applies a device's status report; server-owned conditions stay as they are. */
+/** Applies a device's status report; server-owned conditions and the operator's labels stay as they are. */
 export function withReportedStatus(node: KubeObject, msg: NodeStatusMessage, now: number): KubeObject {
   const status = (node.status ?? {}) as NodeStatus;
   let conditions = (status.conditions ?? []).filter((c) => SERVER_CONDITIONS.has(c.type));
   for (const c of msg.conditions) if (!SERVER_CONDITIONS.has(c.type)) conditions = setCondition(conditions, c, now, status.conditions);
   return {
     ...node,
-    metadata: { ...node.metadata, labels: { ...(node.metadata.labels ?? {}), ...msg.labels } },
+    metadata: { ...node.metadata, labels: { ...(node.metadata.labels ?? {}), ...deviceLabels(msg.labels) } },
     status: { ...status, capacity: msg.capacity, allocatable: msg.allocatable, nodeInfo: msg.nodeInfo, addresses: msg.addresses, conditions },
   };
 }

@@ -2,7 +2,7 @@
 // persisted writes into events in resourceVersion order.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeObject, ObjectRef } from '../../shared/api/types';
 import type { Clock } from '../../shared/clock';
@@ -92,7 +92,9 @@ export class NedbStore implements Store {
   async open(): Promise<void> {
     if (this.state !== 'new') throw new FlotillaError('InternalError', `store ${this.options.dir} cannot be opened: it is ${this.state}`);
     this.state = 'opening';
-    await mkdir(this.options.dir, { recursive: true });
+    // Owner-only, like etcd's data dir: the datafile holds every Secret and token hash.
+    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+    await chmod(this.options.dir, 0o700);
     const unlock = await lockDir(this.options.dir);
     try {
       const log = await NedbLog.open(join(this.options.dir, 'objects.db'), { durable: this.options.durable ?? false });
@@ -202,8 +204,9 @@ export class NedbStore implements Store {
         const current = this.current(ref);
         checkPreconditions(ref, current, options.preconditions);
         const meta = current.metadata;
+        const prevJson = this.currentJson(ref);
         if ((meta.finalizers ?? []).length === 0 && grace === 0) {
-          const json = await this.write({ type: 'DELETED', key, ref, object: current, remove: true });
+          const json = await this.write({ type: 'DELETED', key, ref, object: current, remove: true, prevJson });
           return { object: JSON.parse(json) as KubeObject, deleted: true };
         }
         const at = this.now() + grace * 1000;
@@ -212,7 +215,7 @@ export class NedbStore implements Store {
         const existing = meta.deletionTimestamp === undefined ? Infinity : Date.parse(meta.deletionTimestamp);
         meta.deletionTimestamp = formatTimestamp(Math.min(at, existing));
         meta.deletionGracePeriodSeconds = grace;
-        const json = await this.write({ type: 'MODIFIED', key, ref, object: current, remove: false });
+        const json = await this.write({ type: 'MODIFIED', key, ref, object: current, remove: false, prevJson });
         return { object: JSON.parse(json) as KubeObject, deleted: false };
       });
     });
@@ -269,7 +272,7 @@ export class NedbStore implements Store {
     carrySystemFields(current, next);
     if (deepEqual(current, next)) return current;
     const remove = shouldRemoveAfterUpdate(next);
-    const json = await this.write({ type: remove ? 'DELETED' : 'MODIFIED', key, ref, object: next, remove });
+    const json = await this.write({ type: remove ? 'DELETED' : 'MODIFIED', key, ref, object: next, remove, prevJson: this.currentJson(ref) });
     return JSON.parse(json) as KubeObject;
   }
 
@@ -288,7 +291,7 @@ export class NedbStore implements Store {
     const ns = w.ref.namespace ?? '';
     if (w.remove) this.index.delete(w.key, w.ref.resource, ns, w.ref.name);
     else this.index.set(w.key, w.ref.resource, ns, w.ref.name, { rv: w.rv, json: w.json });
-    hub.publish({ type: w.type, resource: w.ref.resource, object: deepFreeze(w.object), rv: w.rv, json: w.json });
+    hub.publish({ type: w.type, resource: w.ref.resource, object: deepFreeze(w.object), rv: w.rv, json: w.json, ...(w.prevJson !== undefined ? { prevJson: w.prevJson } : {}) });
   }
 
   private maybeCompact(): void {
@@ -301,6 +304,11 @@ export class NedbStore implements Store {
     const entry = this.index.get(ref.resource, ref.namespace ?? '', ref.name);
     if (!entry) throw notFound(ref.resource, ref.name);
     return JSON.parse(entry.json) as KubeObject;
+  }
+
+  /** The stored JSON of `ref` (call under its key lock, before writing it). */
+  private currentJson(ref: ObjectRef): string | undefined {
+    return this.index.get(ref.resource, ref.namespace ?? '', ref.name)?.json;
   }
 
   private freeName(resource: string, namespace: string | undefined, generateName: string): string {

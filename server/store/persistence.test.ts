@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../../shared/api/types';
@@ -27,6 +27,16 @@ const cm = (name: string, data: Record<string, string> = {}): KubeObject => ({ a
 const ref = (name: string) => ({ resource: 'configmaps', namespace: 'default', name });
 
 describe('NedbStore persistence', () => {
+  it('keeps its directory owner-only (the datafile holds every Secret), also when it existed with a wider mode', async () => {
+    chmodSync(dir, 0o755);
+    await reopen();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const fresh = join(dir, 'new', 'store');
+    const s = await openStore({ dir: fresh });
+    await s.close();
+    expect(statSync(fresh).mode & 0o777).toBe(0o700);
+  });
+
   it('objects come back after reopen with the same resourceVersions, uids and labels', async () => {
     let s = await reopen();
     const a = await s.create('configmaps', cm('a', { k: 'v' }));

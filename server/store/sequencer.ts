@@ -17,6 +17,8 @@ export interface Write {
   remove: boolean;
   rv: number;
   json: string;
+  /** The stored JSON this write replaces (updates and deletes), for the watch event's prevJson. */
+  prevJson?: string;
 }
 
 interface Slot {

@@ -18,6 +18,12 @@ export interface StoreEvent {
   rv: number;
   /** `object` already serialized (JSON.stringify(object)), when the store has it: saves a stringify per watcher. */
   json?: string;
+  /**
+   * MODIFIED and DELETED: the object as it was just before this change, serialized. A watch with a
+   * label or field selector needs it to tell an object leaving the selection (DELETED) or entering
+   * it (ADDED) from one changing inside it, as kube-apiserver's watch cache does with prevObject.
+   */
+  prevJson?: string;
 }
 
 export interface Preconditions {

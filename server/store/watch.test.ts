@@ -32,6 +32,20 @@ function collect(s: NedbStore, options: Parameters<NedbStore['watch']>[0] = {}):
 }
 
 describe('NedbStore watch', () => {
+  it('carries the object as it was before each update and delete (prevJson), for selector-filtered watches', async () => {
+    const s = await newStore();
+    const w = collect(s);
+    await s.create('configmaps', cm('a'));
+    await s.update('configmaps', cm('a', 'default', 1));
+    await s.guaranteedUpdate(ref('a'), (o) => ({ ...o, metadata: { ...o.metadata, finalizers: ['f'] } }));
+    await s.delete(ref('a'));
+    await s.guaranteedUpdate(ref('a'), (o) => ({ ...o, metadata: { ...o.metadata, finalizers: [] } }));
+    const prev = w.events.map((e) => (e.prevJson === undefined ? undefined : (JSON.parse(e.prevJson) as KubeObject)));
+    expect(w.events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'DELETED']);
+    expect(prev[0]).toBeUndefined();
+    for (let i = 1; i < w.events.length; i++) expect(prev[i]).toEqual(w.events[i - 1]?.object);
+  });
+
   it('replays from a version, then follows live, in order', async () => {
     const s = await newStore();
     await s.create('configmaps', cm('a'));

@@ -46,7 +46,7 @@ function tableOf(type: FieldType | undefined): FieldTable | undefined {
 }
 
 function typeOfField(table: FieldTable | undefined, field: string): FieldType | undefined {
-  const code = table?.[field];
+  const code = table && Object.hasOwn(table, field) ? table[field] : undefined;
   return code === undefined ? undefined : fieldType(code);
 }
 

@@ -43,8 +43,8 @@ function auth(c: SecurityContext): string[] {
   return ['-h', '127.0.0.1', '-p', String(c.port), '-u', c.a.username, '-P', c.a.password, '-i', c.clientId, '-V', 'mqttv311'];
 }
 
-const statusMessage = (label: string) =>
-  JSON.stringify({ kind: 'status', labels: { [label]: 'yes' }, capacity: { cpu: '1' }, allocatable: { cpu: '1' }, nodeInfo: {}, addresses: [], conditions: [] });
+const statusMessage = (labels: Record<string, string>) =>
+  JSON.stringify({ kind: 'status', labels, capacity: { cpu: '1' }, allocatable: { cpu: '1' }, nodeInfo: {}, addresses: [], conditions: [] });
 
 export function securityChecks(context: () => SecurityContext): void {
   it("with device A's credentials, mosquitto_sub reads A's own desired state but nothing of B's subtree", async () => {
@@ -67,13 +67,19 @@ export function securityChecks(context: () => SecurityContext): void {
     expect((await spy).stdout).toBe('');
   });
 
-  it("with device A's credentials, mosquitto_pub can write A's subtree but not B's", async () => {
+  it("with device A's credentials, mosquitto_pub can write A's subtree but not B's, and only A's fact labels", async () => {
     const c = context();
-    await mosquittoCli('mosquitto_pub', [...auth(c), '-q', '1', '-t', `flotilla/v1/nodes/${c.b}/up/status`, '-m', statusMessage('forged-by-a')]);
-    await mosquittoCli('mosquitto_pub', [...auth(c), '-q', '1', '-t', `flotilla/v1/nodes/${c.a.nodeName}/up/status`, '-m', statusMessage('own-report')]);
+    await mosquittoCli('mosquitto_pub', [...auth(c), '-q', '1', '-t', `flotilla/v1/nodes/${c.b}/up/status`, '-m', statusMessage({ 'flotilla.io/forged-by-a': 'yes' })]);
+    const before = await c.labels(c.a.nodeName);
+    const claim = { 'flotilla.io/own-report': 'yes', 'node-restriction.kubernetes.io/trusted': 'true', 'node-role.kubernetes.io/control-plane': '', site: 'forged' };
+    await mosquittoCli('mosquitto_pub', [...auth(c), '-q', '1', '-t', `flotilla/v1/nodes/${c.a.nodeName}/up/status`, '-m', statusMessage(claim)]);
     const end = Date.now() + 10_000;
-    while (!(await c.labels(c.a.nodeName))['own-report'] && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
-    expect(await c.labels(c.a.nodeName)).toMatchObject({ 'own-report': 'yes' });
-    expect((await c.labels(c.b))['forged-by-a']).toBeUndefined();
+    while (!(await c.labels(c.a.nodeName))['flotilla.io/own-report'] && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    const after = await c.labels(c.a.nodeName);
+    expect(after).toMatchObject({ 'flotilla.io/own-report': 'yes' });
+    expect(after['node-restriction.kubernetes.io/trusted']).toBeUndefined();
+    expect(after['node-role.kubernetes.io/control-plane']).toBeUndefined();
+    expect(after.site).toBe(before.site);
+    expect((await c.labels(c.b))['flotilla.io/forged-by-a']).toBeUndefined();
   });
 }

@@ -15,12 +15,18 @@ export interface ObjectFilter {
   def: ResourceDefinition;
 }
 
+/** The reader of a selectable field; own entries only ("constructor" is not a field). */
+function selectable(def: ResourceDefinition, field: string): ((o: KubeObject) => string | undefined) | undefined {
+  const fields = def.selectableFields;
+  return fields && Object.hasOwn(fields, field) ? fields[field] : undefined;
+}
+
 /** Parses labelSelector/fieldSelector; 400 for a field the resource cannot be selected by. */
 export function parseFilter(def: ResourceDefinition, query: URLSearchParams): ObjectFilter {
   const labels = parseLabelSelector(query.get('labelSelector'));
   const fields = parseFieldSelector(query.get('fieldSelector'));
   for (const f of fields.keys) {
-    if (f === 'metadata.name' || (f === 'metadata.namespace' && def.namespaced) || def.selectableFields?.[f]) continue;
+    if (f === 'metadata.name' || (f === 'metadata.namespace' && def.namespaced) || selectable(def, f)) continue;
     throw new FlotillaError('BadRequest', `field label not supported: ${f}`);
   }
   return { labels, fields, def };
@@ -31,7 +37,7 @@ export function matchesFilter(f: ObjectFilter, o: KubeObject): boolean {
   if (f.fields.empty) return true;
   const values: Record<string, string | undefined> = { 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace ?? '' };
   for (const name of f.fields.keys) {
-    const read = f.def.selectableFields?.[name];
+    const read = selectable(f.def, name);
     if (read) values[name] = read(o) ?? '';
   }
   return f.fields.matches(values);

@@ -11,15 +11,35 @@ import { tableVersion } from '../negotiate';
 import { storeResource } from '../registry';
 import { statusFromError } from '../status';
 import { buildTable, parseIncludeObject } from '../tables/table';
-import { listFiltered, matchesFilter, parseFilter } from './read';
+import { listFiltered, matchesFilter, parseFilter, type ObjectFilter } from './read';
 
 /** How often a BOOKMARK is sent when the client allows them. */
 const BOOKMARK_INTERVAL_MS = 60_000;
 /** Output a watcher may leave unread before its watch is closed. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
-function keyOf(o: KubeObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+/** Parsed prevJson, shared by every watcher of an event (events are shared and frozen). */
+const previousObjects = new WeakMap<StoreEvent, KubeObject>();
+
+function previousOf(e: StoreEvent): KubeObject | undefined {
+  if (e.prevJson === undefined) return undefined;
+  let prev = previousObjects.get(e);
+  if (!prev) previousObjects.set(e, (prev = JSON.parse(e.prevJson) as KubeObject));
+  return prev;
+}
+
+/**
+ * The event a selector-filtered watcher gets, as kube-apiserver's cacheWatcher decides it from the
+ * object before and after the change: entering the selection is ADDED, leaving it DELETED,
+ * changing inside it MODIFIED, and nothing when it was outside before and after.
+ */
+export function filteredType(e: StoreEvent, filter: ObjectFilter): StoreEvent['type'] | undefined {
+  if (filter.labels.empty && filter.fields.empty) return e.type;
+  const now = e.type !== 'DELETED' && matchesFilter(filter, e.object);
+  const prev = e.type === 'ADDED' ? undefined : previousOf(e);
+  const before = e.type === 'ADDED' ? false : prev ? matchesFilter(filter, prev) : matchesFilter(filter, e.object);
+  if (now) return before ? 'MODIFIED' : 'ADDED';
+  return before ? 'DELETED' : undefined;
 }
 
 export async function handleWatch(r: ResourceRequest): Promise<void> {
@@ -44,29 +64,18 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
   // List-then-watch when no (or "0") resourceVersion: the client wants the current state first.
   const initial: KubeObject[] = [];
   let fromRv = requestedRv;
-  const known = new Set<string>();
-  const tracked = requestedRv === '' || requestedRv === '0';
-  if (tracked) {
+  if (requestedRv === '' || requestedRv === '0') {
     const listed = await listFiltered(r, filter);
     initial.push(...listed.items);
     fromRv = listed.resourceVersion;
-    for (const o of listed.items) known.add(keyOf(o));
   }
 
   const pending: StoreEvent[] = [];
   let ready = false;
   let write = (_chunk: string): void => undefined;
   const deliver = (e: StoreEvent): void => {
-    const obj = e.object;
-    const matches = matchesFilter(filter, obj);
-    const key = keyOf(obj);
-    let type: string | undefined = e.type;
-    if (e.type === 'DELETED') type = matches || known.has(key) ? 'DELETED' : undefined;
-    else if (matches) type = tracked && !known.has(key) ? 'ADDED' : e.type;
-    else type = known.has(key) ? 'DELETED' : undefined;
-    if (type === 'DELETED') known.delete(key);
-    else if (type !== undefined) known.add(key);
-    if (type !== undefined) write(encode(type, obj, e.json));
+    const type = filteredType(e, filter);
+    if (type !== undefined) write(encode(type, e.object, e.json));
   };
   let lastRv = fromRv;
   const track = (e: StoreEvent): void => {

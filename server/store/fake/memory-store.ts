@@ -136,11 +136,11 @@ export class MemoryStore implements Store {
       next.metadata.deletionTimestamp ??= timestamp(new Date(this.now().getTime() + grace * 1000));
       if (grace > 0) next.metadata.deletionGracePeriodSeconds = grace;
       else next.metadata.deletionGracePeriodSeconds ??= 0;
-      return { object: this.commit(ref.resource, key, next, 'MODIFIED'), deleted: false };
+      return { object: this.commit(ref.resource, key, next, 'MODIFIED', current), deleted: false };
     }
     bucket.delete(key);
     const gone = copy(current);
-    return { object: this.emit(ref.resource, gone, 'DELETED'), deleted: true };
+    return { object: this.emit(ref.resource, gone, 'DELETED', current), deleted: true };
   }
 
   watch(options: WatchOptions, onEvent: (event: StoreEvent) => void): () => void {
@@ -193,21 +193,23 @@ export class MemoryStore implements Store {
     // Removing the last finalizer of an object being deleted finishes the deletion.
     if (next.metadata.deletionTimestamp && (current.metadata.finalizers?.length ?? 0) > 0 && (next.metadata.finalizers?.length ?? 0) === 0) {
       this.bucket(resource).delete(key);
-      return this.emit(resource, next, 'DELETED');
+      return this.emit(resource, next, 'DELETED', current);
     }
-    return this.commit(resource, key, next, 'MODIFIED');
+    return this.commit(resource, key, next, 'MODIFIED', current);
   }
 
-  private commit(resource: string, key: string, obj: KubeObject, type: 'ADDED' | 'MODIFIED'): KubeObject {
+  private commit(resource: string, key: string, obj: KubeObject, type: 'ADDED' | 'MODIFIED', prev?: KubeObject): KubeObject {
+    const prevJson = prev && JSON.stringify(prev);
     const stored = this.emitPrepare(obj);
     this.bucket(resource).set(key, stored);
-    this.publish({ type, resource, object: copy(stored), rv: this.rv });
+    this.publish({ type, resource, object: copy(stored), rv: this.rv, ...(prevJson !== undefined ? { prevJson } : {}) });
     return copy(stored);
   }
 
-  private emit(resource: string, obj: KubeObject, type: 'DELETED'): KubeObject {
+  private emit(resource: string, obj: KubeObject, type: 'DELETED', prev: KubeObject): KubeObject {
+    const prevJson = JSON.stringify(prev);
     const stored = this.emitPrepare(obj);
-    this.publish({ type, resource, object: copy(stored), rv: this.rv });
+    this.publish({ type, resource, object: copy(stored), rv: this.rv, prevJson });
     return copy(stored);
   }
 

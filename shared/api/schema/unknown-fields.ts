@@ -23,7 +23,8 @@ function walk(value: unknown, type: FieldType, path: string, out: string[]): voi
 function walkTable(value: Record<string, unknown>, table: FieldTable, path: string, out: string[]): void {
   for (const [k, v] of Object.entries(value)) {
     const p = path ? `${path}.${k}` : k;
-    const code = table[k];
+    // Own fields only: "constructor" or "toString" are unknown fields, not Object.prototype's members.
+    const code = Object.hasOwn(table, k) ? table[k] : undefined;
     if (code === undefined) out.push(p);
     else walk(v, fieldType(code), p, out);
   }
