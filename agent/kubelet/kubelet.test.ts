@@ -99,6 +99,18 @@ describe('Kubelet', () => {
     expect(h.kubelet.podStatuses()).toEqual([]);
   });
 
+  it('keeps the final status of a deleted pod once its containers are gone (later syncs do not overwrite it)', async () => {
+    h = await new Harness().start();
+    const pod = makePod('done', { restartPolicy: 'Never', containers: [{ name: 'c', image: IMAGE, command: ['exit', '0'] }] });
+    await h.apply(desired(1, [pod]));
+    expect(h.status('done')?.phase).toBe('Succeeded');
+    await h.apply(desired(2, [{ ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2030-01-01T00:00:00Z', deletionGracePeriodSeconds: 2 } }]));
+    await h.advance(61_000, 61_000); // a resync runs the terminated pod's sync again
+    const [final] = h.kubelet.podStatuses();
+    expect(final).toMatchObject({ name: 'done', terminated: true, status: { phase: 'Succeeded' } });
+    expect(final?.status.containerStatuses?.[0]?.state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+  });
+
   it('versions each pod status and reports only changes', async () => {
     h = await new Harness().start();
     await h.apply(desired(1, [makePod('v')]));

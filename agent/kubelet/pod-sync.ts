@@ -139,7 +139,10 @@ export class PodSyncer {
     await this.deps.volumes.remove(state.uid);
     this.deps.probes.removePod(state.uid);
     this.deps.starter.forget(state.uid);
-    if (pod && !state.rejected) await this.publish(state, pod, final, true);
+    // Once the final status is out, a later sync (the pod still desired with its deletionTimestamp) finds
+    // nothing left in the runtime: reporting that would overwrite the containers' exits with "waiting".
+    const reported = this.deps.statuses.get(state.uid)?.terminated === true && final.sandboxes.length === 0 && final.containers.length === 0;
+    if (pod && !state.rejected && !reported) await this.publish(state, pod, final, true);
     state.runtime = { sandboxes: [], containers: [] };
     return state.pod ? {} : { done: true };
   }
