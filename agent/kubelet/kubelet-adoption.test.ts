@@ -1,6 +1,8 @@
 // Adoption across agent restarts on the fake runtime: the persisted desired state runs with no source,
 // running pods are adopted without a restart, counts continue, and only this node's orphans are collected.
 
+import { existsSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { LABEL_NODE, LABEL_POD_UID } from '../runtime/types';
 import { desired, Harness, IMAGE, makePod, NODE } from './testing';
 
@@ -49,6 +51,27 @@ describe('Kubelet adoption', () => {
     expect(left).toEqual(['foreign', 'wanted']);
     expect((await h.runtime.sandboxStatus(foreign)).state).toBe('ready');
     expect(h.kubelet.podStatuses().map((u) => u.name)).toEqual(['wanted']);
+  });
+
+  it.each([
+    ['torn JSON', '{"version":4,"pods":[{"apiVe'],
+    ['JSON of the wrong shape', '{"version":4,"pods":5,"configMaps":[],"secrets":[]}'],
+  ])('keeps running (and does not collect) the pods of a source whose persisted state is unreadable (%s) until the source speaks', async (_what, text) => {
+    h = await new Harness().start();
+    await h.apply(desired(3, [makePod('precious', { volumes: [{ name: 'data', emptyDir: {} }] })]));
+    await h.kubelet.stop();
+    writeFileSync(path.join(h.dataDir, 'desired', 'server.json'), text);
+    const before = await h.runtime.listContainers({});
+    await h.restart();
+    await h.advance(60_000, 10_000);
+    expect((await h.runtime.listContainers({})).map((c) => [c.id, c.state])).toEqual(before.map((c) => [c.id, c.state]));
+    expect(h.reasons()).not.toContain('Killing');
+    expect(existsSync(path.join(h.dataDir, 'pods', 'uid-precious', 'volumes', 'empty-dir', 'data'))).toBe(true);
+    expect(h.kubelet.desiredVersion('server')).toBe(0);
+    // The source's first state after the restart is the truth again: what it does not want goes.
+    await h.apply(desired(5, [makePod('other')]));
+    await h.advance(20_000, 10_000);
+    expect((await h.runtime.listSandboxes({})).map((s) => s.name)).toEqual(['other']);
   });
 
   it('reports statuses after a restart with versions above the ones before it', async () => {
