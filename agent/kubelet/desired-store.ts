@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { ConfigMap, Pod, Secret } from '../../shared/api/core';
 import { FlotillaError } from '../../shared/errors';
 import type { DesiredState, SourceName } from './api';
-import { writeFileAtomic } from './atomic-file';
+import { removeStaleTemps, writeFileAtomic } from './atomic-file';
 import type { ConfigLookup } from './config-lookup';
 import { canonicalJson } from './labels';
 
@@ -38,6 +38,7 @@ export class DesiredStore {
    */
   async load(onError: (source: SourceName, err: unknown) => void = () => undefined): Promise<void> {
     for (const source of SOURCES) {
+      await removeStaleTemps(this.file(source));
       let text: string;
       try {
         text = await fs.readFile(this.file(source), 'utf8');

@@ -1,7 +1,7 @@
 // Adoption across agent restarts on the fake runtime: the persisted desired state runs with no source,
 // running pods are adopted without a restart, counts continue, and only this node's orphans are collected.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LABEL_NODE, LABEL_POD_UID } from '../runtime/types';
 import { desired, Harness, IMAGE, makePod, NODE } from './testing';
@@ -72,6 +72,16 @@ describe('Kubelet adoption', () => {
     await h.apply(desired(5, [makePod('other')]));
     await h.advance(20_000, 10_000);
     expect((await h.runtime.listSandboxes({})).map((s) => s.name)).toEqual(['other']);
+  });
+
+  it('removes the temp file a kill -9 in the middle of persisting left behind (it holds secrets and disk space)', async () => {
+    h = await new Harness().start();
+    await h.apply(desired(1, [makePod('p')]));
+    await h.kubelet.stop();
+    writeFileSync(path.join(h.dataDir, 'desired', '.server.json.4242.1893456000000.tmp'), '{"version":2,"secrets":[{"da');
+    await h.restart();
+    expect(readdirSync(path.join(h.dataDir, 'desired'))).toEqual(['server.json']);
+    expect(h.kubelet.desiredVersion('server')).toBe(1);
   });
 
   it('reports statuses after a restart with versions above the ones before it', async () => {
