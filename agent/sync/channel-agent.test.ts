@@ -99,7 +99,7 @@ describe('NodeChannelAgent', () => {
     }
   });
 
-  it('acknowledges a desired state it could not persist as not applied', async () => {
+  it('acknowledges a desired state it could not persist as not applied, and retries it', async () => {
     const t = await setup();
     try {
       await t.agent.start();
@@ -108,6 +108,12 @@ describe('NodeChannelAgent', () => {
       await t.server.publish(downTopic('pi', 'desired'), desired(9, []));
       await t.settle();
       expect(t.up('ack')).toEqual([{ kind: 'ack', version: 9, applied: false, error: 'no space left on device' }]);
+      // The retained state is not sent again while the link holds: the device tries again by itself.
+      t.kubelet.failPersist = false;
+      t.clock.advance(30_000);
+      await t.settle();
+      expect(t.kubelet.applied.map((s) => s.version)).toEqual([9]);
+      expect(t.up('ack').at(-1)).toEqual({ kind: 'ack', version: 9, applied: true });
     } finally {
       await t.done();
     }
