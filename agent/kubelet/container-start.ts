@@ -12,6 +12,7 @@ import type { Backoff } from './crash-backoff';
 import { containerEnv, type EnvFacts } from './env';
 import { fieldPathOf, type EventRecorder } from './events';
 import type { StartAction } from './pod-actions';
+import { resolveSubPaths } from './subpath';
 import type { PodState } from './pod-state';
 import type { VolumePaths } from './volumes';
 
@@ -69,8 +70,9 @@ export class ContainerStarter {
       this.crashLoopGate(state, action);
       await this.ensureImage(ctx, c, action.init);
       const env = this.configure(() => containerEnv(state.pod ?? failNoPod(), c, ctx.config, ctx.env));
+      const subPaths = await this.configureAsync(() => resolveSubPaths(c, ctx.volumes));
       const spec = this.configure(() =>
-        containerSpec({ pod: state.pod ?? failNoPod(), container: c, init: action.init, env, volumes: ctx.volumes, attempt: action.attempt, nodeName: this.deps.nodeName }),
+        containerSpec({ pod: state.pod ?? failNoPod(), container: c, init: action.init, env, volumes: ctx.volumes, subPaths, attempt: action.attempt, nodeName: this.deps.nodeName }),
       );
       if (action.replace) await this.deps.runtime.removeContainer(action.replace.id);
       const id = await this.step('CreateContainerError', () => this.deps.runtime.createContainer(ctx.sandboxId, spec));
@@ -164,6 +166,14 @@ export class ContainerStarter {
   private configure<T>(fn: () => T): T {
     try {
       return fn();
+    } catch (err) {
+      throw new StartFailure('CreateContainerConfigError', err instanceof Error ? err.message : String(err), RETRY_MS);
+    }
+  }
+
+  private async configureAsync<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
     } catch (err) {
       throw new StartFailure('CreateContainerConfigError', err instanceof Error ? err.message : String(err), RETRY_MS);
     }
