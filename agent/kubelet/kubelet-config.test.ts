@@ -1,7 +1,7 @@
 // ConfigMaps, Secrets, images and admission on the fake runtime: config errors and their healing, volume
 // updates, pulls with back-off, refused pods next to healthy ones, and logs/exec through the KubeletApi.
 
-import { mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigMap, Pod, Secret } from '../../shared/api/core';
 import { LABEL_POD_UID, type Mount } from '../runtime/types';
@@ -79,6 +79,18 @@ describe('Kubelet configuration', () => {
     expect(h.status('Bad_Name')?.message).toContain('metadata.name: Invalid value: "Bad_Name"');
     expect(h.status('good')?.phase).toBe('Running');
     expect((await h.runtime.listSandboxes({})).map((s) => s.name)).toEqual(['good']);
+  });
+
+  it('refuses a pod whose uid is not a plain name, and removing it deletes nothing outside its own directory', async () => {
+    h = await new Harness().start();
+    const sneaky = makePod('sneaky', {}, '../desired');
+    await h.apply(desired(1, [sneaky, makePod('good')]));
+    expect(h.status('sneaky')).toMatchObject({ phase: 'Failed', reason: 'Invalid', message: expect.stringContaining('metadata.uid: Invalid value: "../desired"') });
+    await h.apply(desired(2, [makePod('good')]));
+    await h.apply(desired(3, [makePod('good'), { ...sneaky, metadata: { ...sneaky.metadata, deletionTimestamp: '2030-01-01T00:00:00Z' } }]));
+    await h.apply(desired(4, [makePod('good')]));
+    expect(existsSync(path.join(h.dataDir, 'desired', 'server.json'))).toBe(true);
+    expect(h.status('good')?.phase).toBe('Running');
   });
 
   it('pulls missing images (Pulling, Pulled) and backs failed pulls off (ErrImagePull, then ImagePullBackOff)', async () => {

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { KeyToPath, Pod, Volume } from '../../shared/api/core';
 import { FlotillaError } from '../../shared/errors';
+import { isPlainUid } from './admission';
 import { configMapData, secretData, type ConfigLookup } from './config-lookup';
 import { project, type ProjectedFile } from './projected-dir';
 
@@ -15,7 +16,9 @@ export class VolumeManager {
   /** `root`: the kubelet's <data dir>/pods; one directory per pod uid below it. */
   constructor(private readonly root: string) {}
 
+  /** Throws for a uid that is not one plain path segment (admission refuses such pods; this guards the rest). */
   podDir(uid: string): string {
+    if (!isPlainUid(uid)) throw new FlotillaError('Invalid', `pod uid ${JSON.stringify(uid)} cannot name a directory`);
     return path.join(this.root, uid);
   }
 
@@ -37,7 +40,9 @@ export class VolumeManager {
     return paths;
   }
 
+  /** A uid that cannot name a directory never had one: nothing to remove. */
   async remove(uid: string): Promise<void> {
+    if (!isPlainUid(uid)) return;
     await fs.rm(this.podDir(uid), { recursive: true, force: true });
   }
 
