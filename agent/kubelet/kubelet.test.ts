@@ -61,6 +61,21 @@ describe('Kubelet', () => {
     expect(status?.phase).toBe('Running');
   });
 
+  it('does not run init containers again when their exited instances are pruned from a running pod', async () => {
+    h = await new Harness().start();
+    await h.apply(desired(1, [makePod('pruned', { initContainers: [{ name: 'migrate', image: IMAGE, command: ['exit', '0'] }] })]));
+    // What `podman container prune` (or `podman system prune`, to free an SD card) does to a running pod.
+    for (const c of await h.runtime.listContainers({})) if (c.state === 'exited') await h.runtime.removeContainer(c.id);
+    h.events.length = 0;
+    await h.advance(70_000, 10_000);
+    expect(h.reasons()).not.toContain('Started');
+    expect((await h.runtime.listContainers({})).map((c) => c.name)).toEqual(['main']);
+    const status = h.status('pruned');
+    expect(status?.phase).toBe('Running');
+    expect(status?.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
+    expect(status?.initContainerStatuses?.[0]?.state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+  });
+
   it('holds the containers back while an init container fails, restarting it with back-off', async () => {
     h = await new Harness().start();
     await h.apply(desired(1, [makePod('stuck', { initContainers: [{ name: 'fail', image: IMAGE, command: ['exit', '2'] }] })]));
