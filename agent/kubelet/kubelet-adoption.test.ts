@@ -84,6 +84,24 @@ describe('Kubelet adoption', () => {
     expect(h.kubelet.desiredVersion('server')).toBe(1);
   });
 
+  it('does not run again a pod the source says has completed when its containers were pruned while the agent was down', async () => {
+    h = await new Harness().start();
+    const job = makePod('job', { restartPolicy: 'Never', containers: [{ name: 'c', image: IMAGE, command: ['exit', '0'] }] });
+    await h.apply(desired(1, [job]));
+    expect(h.status('job')?.phase).toBe('Succeeded');
+    // The server learnt it; its desired state now says so (the phase of a completed pod, nothing else).
+    await h.apply(desired(2, [{ ...job, status: { phase: 'Succeeded' } }]));
+    await h.kubelet.stop();
+    for (const c of await h.runtime.listContainers({})) await h.runtime.removeContainer(c.id); // podman container prune
+    for (const s of await h.runtime.listSandboxes({})) await h.runtime.removeSandbox(s.id); // podman pod prune
+    await h.restart();
+    await h.advance(30_000, 10_000);
+    expect(h.reasons()).toEqual([]);
+    expect(await h.runtime.listContainers({})).toEqual([]);
+    // Nothing to say about it that the server does not know better: no status that would overwrite Succeeded.
+    expect(h.kubelet.podStatuses()).toEqual([]);
+  });
+
   it('reports statuses after a restart with versions above the ones before it', async () => {
     h = await new Harness().start();
     await h.apply(desired(1, [makePod('versions')]));
