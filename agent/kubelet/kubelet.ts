@@ -166,7 +166,7 @@ export class Kubelet implements KubeletApi {
     yield* this.runtime.logs(id, rest);
   }
 
-  async exec(ref: ContainerRef, command: string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+  async exec(ref: ContainerRef, command: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
     const { id, name, running } = await resolveContainer(this.runtime, this.podNamed(ref.namespace, ref.name), ref, false);
     if (!running) throw new FlotillaError('BadRequest', `container ${name} in pod ${ref.name} is not running`);
     return this.runtime.exec(id, command, options);

@@ -196,8 +196,11 @@ export interface Runtime {
   /** Resolves with the exit code once the container has exited. */
   waitContainer(id: string): Promise<number>;
 
-  /** Runs a command in a running container and collects its output. */
-  exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
+  /**
+   * Runs a command in a running container and collects its output (bounded: the end of each stream is kept).
+   * Rejects once `timeoutMs` passed or `signal` aborted (the command itself may go on in the container).
+   */
+  exec(id: string, command: string[], options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<ExecResult>;
   /** Demultiplexed stdout/stderr lines of a container; ends at the end of the log unless `follow`. */
   logs(id: string, options?: LogOptions): AsyncIterable<LogLine>;
 

@@ -220,10 +220,21 @@ export class PodmanRuntime implements Runtime {
     return this.client.containers.wait(id);
   }
 
-  async exec(id: string, command: string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> {
-    const signal = options.timeoutMs !== undefined ? AbortSignal.timeout(options.timeoutMs) : undefined;
-    const r = await this.client.containers.exec(id, command, { signal });
-    return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+  async exec(id: string, command: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
+    // Node 18 has no AbortSignal.any: one controller for the deadline and the caller's signal.
+    const abort = new AbortController();
+    const timer = options.timeoutMs !== undefined ? setTimeout(() => abort.abort(new Error(`exec timed out after ${options.timeoutMs} ms`)), options.timeoutMs) : undefined;
+    timer?.unref();
+    const onAbort = (): void => abort.abort(options.signal?.reason);
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const r = await this.client.containers.exec(id, command, { signal: abort.signal });
+      return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {

@@ -27,6 +27,36 @@ export async function* demux(chunks: AsyncIterable<Buffer | string>): AsyncGener
   }
 }
 
+/**
+ * Collects stdout and stderr, keeping only the last `maxBytes` of each (an exec's output is answered capped
+ * anyway; a command that prints without end must not fill the agent's memory). `dropped`: bytes let go.
+ */
+export async function collectTails(frames: AsyncIterable<Frame>, maxBytes: number): Promise<{ stdout: Buffer; stderr: Buffer; dropped: number }> {
+  const kept: Record<'stdout' | 'stderr', { chunks: Buffer[]; bytes: number }> = { stdout: { chunks: [], bytes: 0 }, stderr: { chunks: [], bytes: 0 } };
+  let dropped = 0;
+  for await (const frame of frames) {
+    if (frame.stream === 'stdin') continue;
+    const k = kept[frame.stream];
+    k.chunks.push(frame.data);
+    k.bytes += frame.data.length;
+    // Compacted only past twice the limit, so each byte is copied a bounded number of times.
+    if (k.bytes > 2 * maxBytes) {
+      const all = Buffer.concat(k.chunks);
+      const tail = Buffer.from(all.subarray(all.length - maxBytes));
+      dropped += all.length - tail.length;
+      k.chunks = [tail];
+      k.bytes = tail.length;
+    }
+  }
+  const tail = (k: { chunks: Buffer[] }): Buffer => {
+    const all = Buffer.concat(k.chunks);
+    if (all.length <= maxBytes) return all;
+    dropped += all.length - maxBytes;
+    return all.subarray(all.length - maxBytes);
+  };
+  return { stdout: tail(kept.stdout), stderr: tail(kept.stderr), dropped };
+}
+
 /** Regroups frames into whole lines per stream (without the newline); a last unterminated line is kept. */
 export async function* framesToLines(frames: AsyncIterable<Frame>): AsyncGenerator<{ stream: StreamName; line: string }> {
   const partial: Partial<Record<StreamName, string>> = {};
