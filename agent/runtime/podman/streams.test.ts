@@ -42,6 +42,16 @@ describe('demux', () => {
       { stream: 'stderr', line: 'tail' },
     ]);
   });
+
+  it('cuts a line that never ends into pieces of maxLine characters instead of holding it all', async () => {
+    async function* frames(): AsyncGenerator<Frame> {
+      for (let i = 0; i < 100; i++) yield { stream: 'stdout', data: Buffer.from('x'.repeat(1000)) };
+      yield { stream: 'stdout', data: Buffer.from('y\n') };
+    }
+    const lines = await collect(framesToLines(frames(), 30_000));
+    expect(lines.map((l) => l.line.length)).toEqual([30_000, 30_000, 30_000, 10_001]);
+    expect(lines.map((l) => l.line).join('')).toBe(`${'x'.repeat(100_000)}y`);
+  });
 });
 
 describe('ndjson', () => {

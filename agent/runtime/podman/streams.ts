@@ -57,14 +57,22 @@ export async function collectTails(frames: AsyncIterable<Frame>, maxBytes: numbe
   return { stdout: tail(kept.stdout), stderr: tail(kept.stderr), dropped };
 }
 
-/** Regroups frames into whole lines per stream (without the newline); a last unterminated line is kept. */
-export async function* framesToLines(frames: AsyncIterable<Frame>): AsyncGenerator<{ stream: StreamName; line: string }> {
+/** Longest line held back waiting for its newline; a longer one is given in pieces (the CRI cuts at 16 KiB). */
+export const MAX_LINE_CHARS = 64 * 1024;
+
+/**
+ * Regroups frames into whole lines per stream (without the newline); a last unterminated line is kept. A line
+ * longer than `maxLine` characters is given in pieces, so that output without newlines cannot fill memory.
+ */
+export async function* framesToLines(frames: AsyncIterable<Frame>, maxLine = MAX_LINE_CHARS): AsyncGenerator<{ stream: StreamName; line: string }> {
   const partial: Partial<Record<StreamName, string>> = {};
   for await (const frame of frames) {
     const text = (partial[frame.stream] ?? '') + frame.data.toString('utf8');
     const parts = text.split('\n');
-    partial[frame.stream] = parts.pop() ?? '';
+    let rest = parts.pop() ?? '';
     for (const line of parts) yield { stream: frame.stream, line };
+    for (; rest.length > maxLine; rest = rest.slice(maxLine)) yield { stream: frame.stream, line: rest.slice(0, maxLine) };
+    partial[frame.stream] = rest;
   }
   for (const [stream, rest] of Object.entries(partial)) if (rest) yield { stream: stream as StreamName, line: rest };
 }
