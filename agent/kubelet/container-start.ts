@@ -126,14 +126,15 @@ export class ContainerStarter {
     const policy = c.imagePullPolicy ?? defaultPullPolicy(image);
     const key = `${policy} ${image}`;
     let pull = ctx.pulls.get(key);
-    if (!pull) ctx.pulls.set(key, (pull = this.pull(ctx.state, image, policy)));
+    if (!pull) ctx.pulls.set(key, (pull = this.pull(ctx.state, image, policy, ctx.state.wanted.signal)));
     return pull.catch((err: unknown) => {
       if (err instanceof StartFailure) this.event(ctx.state, { container: c, init }, err.reason === 'ImagePullBackOff' ? 'Normal' : 'Warning', err.reason === 'ImagePullBackOff' ? 'BackOff' : 'Failed', err.message);
       throw err;
     });
   }
 
-  private async pull(state: PodState, image: string, policy: 'Always' | 'IfNotPresent' | 'Never'): Promise<void> {
+  /** `signal`: the pod stopped being wanted: the pull is abandoned, and that is no pull failure to back off. */
+  private async pull(state: PodState, image: string, policy: 'Always' | 'IfNotPresent' | 'Never', signal: AbortSignal): Promise<void> {
     const { runtime, events, clock, imageBackoff } = this.deps;
     if (policy !== 'Always') {
       try {
@@ -151,8 +152,9 @@ export class ContainerStarter {
     events.emit(state.ref, 'Normal', 'Pulling', `Pulling image "${image}"`);
     const started = clock.now();
     try {
-      await runtime.pullImage(image, policy === 'Always' ? 'Always' : 'IfNotPresent');
+      await runtime.pullImage(image, policy === 'Always' ? 'Always' : 'IfNotPresent', { signal });
     } catch (err) {
+      if (signal.aborted) throw new StartFailure('ErrImagePull', `Pulling image "${image}" abandoned: the pod is going away`, 0);
       const now = clock.now();
       this.imageFailedAt.set(image, now);
       const delay = imageBackoff.next(image, now);

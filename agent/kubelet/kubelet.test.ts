@@ -3,6 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { FlotillaError } from '../../shared/errors';
 import { LABEL_NODE } from '../runtime/types';
 import { desired, Harness, IMAGE, makePod, NODE } from './testing';
 
@@ -101,6 +102,25 @@ describe('Kubelet', () => {
     expect(last?.status.containerStatuses?.[0]?.state.terminated).toMatchObject({ exitCode: 143, reason: 'Error' });
     expect(h.kubelet.podStatuses().map((u) => u.name)).toEqual(['stays']);
     expect(h.reasons()).toContain('Killing');
+  });
+
+  it('abandons an image pull in flight when the pod is removed, and removes the pod at once', async () => {
+    h = await new Harness({ pullable: ['registry.local/huge:1'] }).start();
+    let pullSignal: AbortSignal | undefined;
+    h.runtime.pullImage = async (ref, policy, options = {}) => {
+      if (policy === 'Never') throw new FlotillaError('NotFound', `image ${ref} is not present`);
+      // A big image on a slow link: done in "10 minutes", or when the kubelet gives up on it.
+      pullSignal = options.signal;
+      return new Promise((_resolve, reject) => options.signal?.addEventListener('abort', () => reject(new Error('pull cancelled'))));
+    };
+    await h.kubelet.setDesiredState('server', desired(1, [makePod('big', { containers: [{ name: 'main', image: 'registry.local/huge:1', command: ['serve'] }] })]));
+    for (let i = 0; i < 10 && !pullSignal; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(pullSignal?.aborted).toBe(false);
+    await h.apply(desired(2, []));
+    expect(pullSignal?.aborted).toBe(true);
+    expect(h.updates.filter((u) => u.name === 'big').at(-1)).toMatchObject({ terminated: true });
+    expect(await h.runtime.listSandboxes({})).toEqual([]);
+    expect(h.kubelet.podStatuses()).toEqual([]);
   });
 
   it('stops a pod with a deletionTimestamp and keeps its terminated status until the source drops it', async () => {

@@ -188,6 +188,8 @@ export class Kubelet implements KubeletApi {
       let state = this.states.get(uid);
       if (!state) this.states.set(uid, (state = newPodState(refOf(pod), source)));
       Object.assign(state, { pod, lastPod: pod, source, ref: refOf(pod) });
+      if (pod.metadata.deletionTimestamp) state.wanted.abort();
+      else if (state.wanted.signal.aborted) state.wanted = new AbortController(); // wanted again (same uid)
       const rejected = this.admit(pod, source);
       if (rejected !== state.rejected && rejected) this.log.error({ source, pod: `${state.ref.namespace}/${state.ref.name}` }, rejected);
       state.rejected = rejected;
@@ -201,6 +203,7 @@ export class Kubelet implements KubeletApi {
     for (const [uid, state] of this.states) {
       if (desired.has(uid) || !state.pod) continue;
       state.pod = undefined;
+      state.wanted.abort();
       this.fingerprints.delete(uid);
       this.workers.trigger(uid);
     }

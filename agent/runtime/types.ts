@@ -205,8 +205,8 @@ export interface Runtime {
   logs(id: string, options?: LogOptions): AsyncIterable<LogLine>;
 
   imageExists(ref: string): Promise<boolean>;
-  /** Makes the image present according to the policy and returns its ID. Never + missing → NotFound. */
-  pullImage(ref: string, policy: PullPolicy): Promise<string>;
+  /** Makes the image present according to the policy and returns its ID. Never + missing → NotFound. `signal` abandons a pull. */
+  pullImage(ref: string, policy: PullPolicy, options?: { signal?: AbortSignal }): Promise<string>;
 
   /** Lifecycle events from the moment of the call on. */
   events(options: EventOptions): AsyncIterable<RuntimeEvent>;

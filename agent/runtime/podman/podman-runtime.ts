@@ -245,9 +245,9 @@ export class PodmanRuntime implements Runtime {
     return this.client.images.exists(ref);
   }
 
-  async pullImage(ref: string, policy: PullPolicy): Promise<string> {
+  async pullImage(ref: string, policy: PullPolicy, pull: { signal?: AbortSignal } = {}): Promise<string> {
     const registry = registryOf(ref);
-    const options = registry !== undefined && this.insecure.has(registry) ? { tlsVerify: false } : {};
+    const options = { ...(registry !== undefined && this.insecure.has(registry) ? { tlsVerify: false } : {}), ...(pull.signal ? { signal: pull.signal } : {}) };
     if (policy === 'Always') return this.client.images.pull(ref, 'always', options);
     try {
       return (await this.client.images.inspect(ref)).Id;
