@@ -56,6 +56,26 @@ describe('VolumeManager', () => {
     expect((await fs.readdir(dir)).sort()).toEqual(['..data', readlinkSync(path.join(dir, '..data')), 'b.txt', 'sub'].sort());
   });
 
+  it('leaves no half-written copy behind when an update cannot be written (disk full), and keeps the old one', async () => {
+    const vm = new VolumeManager(tmp);
+    const pod = podWith([{ name: 'conf', configMap: { name: 'cfg' } }]);
+    const dir = (await vm.prepare(pod, lookup([cm({ a: 'A1', b: 'B1' })]))).get('conf') ?? '';
+    const entries = (await fs.readdir(dir)).sort();
+    const writeFile = fs.writeFile.bind(fs);
+    const full = jest.spyOn(fs, 'writeFile').mockImplementation(async (file, ...rest) => {
+      if (String(file).endsWith(`${path.sep}b`)) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return writeFile(file, ...rest);
+    });
+    for (let retry = 0; retry < 3; retry++) await expect(vm.prepare(pod, lookup([cm({ a: 'A2', b: 'B2' })]))).rejects.toThrow(/ENOSPC/);
+    full.mockRestore();
+    expect((await fs.readdir(dir)).sort()).toEqual(entries);
+    expect(readFileSync(path.join(dir, 'a'), 'utf8')).toBe('A1');
+    // A copy a crash left half-written goes at the next sync, even when nothing changed.
+    await fs.mkdir(path.join(dir, '..2030-01-01T00_00_00_000Z.deadbeef'));
+    await vm.prepare(pod, lookup([cm({ a: 'A1', b: 'B1' })]));
+    expect((await fs.readdir(dir)).sort()).toEqual(entries);
+  });
+
   it('keeps secrets private: dir 0700, files 0600, no world bits even if defaultMode asks', async () => {
     const vm = new VolumeManager(tmp);
     const dir = (await vm.prepare(podWith([{ name: 's', secret: { secretName: 'creds' } }]), lookup([], [secret({ password: 'pw' })]))).get('s') ?? '';
