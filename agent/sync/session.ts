@@ -7,7 +7,7 @@
 import type { Clock, TimerHandle } from '../../shared/clock';
 import { decodeMessage } from '../../shared/channel/decode';
 import { encodeMessage, type DesiredMessage, type EventReport, type PodStatusReport, type UpMessage } from '../../shared/channel/messages';
-import { deviceDownFilter, upTopic, type UpLeaf } from '../../shared/channel/topics';
+import { deviceDownFilter, downTopic, upTopic, type UpLeaf } from '../../shared/channel/topics';
 import type { ChannelTransport } from '../../shared/channel/transport';
 import type { KubeletApi, KubeletEvent, PodStatusUpdate } from '../kubelet/api';
 import { RequestHandler } from './requests';
@@ -60,7 +60,11 @@ export class Session {
     this.unsubscribe.push(d.transport.onMessage((topic, payload) => this.receive(topic, payload)));
     this.unsubscribe.push(d.kubelet.onPodStatus((u) => this.podChanged(u)));
     this.unsubscribe.push(d.kubelet.onEvent((e) => this.eventHappened(e)));
-    await d.transport.subscribe([deviceDownFilter(d.node)]);
+    // Requests at QoS 0: the broker queues none for this device while it is offline — the server answered them with
+    // an error long ago, they must not run when it is back. (Resubscribing down/+ replaces an older QoS 1 subscription.)
+    // Desired states at QoS 1, so that a broker under pressure never drops the newest one on a slow live link.
+    await d.transport.subscribe([deviceDownFilter(d.node)], { qos: 0 });
+    await d.transport.subscribe([downTopic(d.node, 'desired')], { qos: 1 });
     await this.send('presence', { kind: 'presence', online: true, since }, { retain: true });
     this.heartbeat();
     await this.checkStatus(true);
