@@ -20,7 +20,7 @@ const info: NodeInfoSource = {
 const pod = (name: string, uid: string) => ({ apiVersion: 'v1' as const, kind: 'Pod' as const, metadata: { name, namespace: 'default', uid }, spec: { nodeName: 'pi', containers: [{ name: 'c', image: 'i' }] } });
 const desired = (version: number, pods: ReturnType<typeof pod>[]) => encodeMessage({ kind: 'desired', version, pods, configMaps: [], secrets: [] });
 
-async function setup(options: { join?: boolean } = {}) {
+async function setup(options: { join?: boolean; joinFailures?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-agent-'));
   const clock = new FakeClock(1_000_000);
   const broker = new MemoryBroker();
@@ -33,11 +33,15 @@ async function setup(options: { join?: boolean } = {}) {
     const c = broker.connect(o.clientId, o.will ? { will: o.will } : {});
     return { transport: c, closed: c.closed, end: async (force) => (force ? c.drop() : c.end()) };
   };
+  let joinFailures = options.joinFailures ?? 0;
   if (!options.join) saveCredentials(dir, { broker: 'mqtt://memory', nodeName: 'pi', username: 'pi', password: 'p', caPem: '' });
   const agent = new NodeChannelAgent({
     dataDir: dir, kubelet, info, log, clock, dial, random: () => 0, intervals: { metricsMs: 0 },
     token: 'fj1.x',
-    join: async () => ({ broker: 'mqtt://memory', nodeName: 'pi', username: 'pi', password: 'joined', caPem: '' }),
+    join: async () => {
+      if (joinFailures-- > 0) throw new Error('connect ECONNREFUSED 10.0.0.1:8883');
+      return { broker: 'mqtt://memory', nodeName: 'pi', username: 'pi', password: 'joined', caPem: '' };
+    },
   });
   const up = (leaf: Parameters<typeof upTopic>[1]): ChannelMessage[] =>
     broker.publishedOn(upTopic('pi', leaf)).flatMap((p) => {
@@ -53,8 +57,28 @@ describe('NodeChannelAgent', () => {
     const t = await setup({ join: true });
     try {
       await t.agent.start();
+      await t.settle();
       expect(t.agent.credentials?.password).toBe('joined');
       expect(statSync(credentialsPath(t.dir)).mode & 0o777).toBe(0o600);
+    } finally {
+      await t.done();
+    }
+  });
+
+  it('keeps trying to join while the broker cannot be reached, without failing the agent', async () => {
+    const t = await setup({ join: true, joinFailures: 2 });
+    try {
+      await t.agent.start(); // resolves: the kubelet beside it keeps running its pods meanwhile
+      await t.settle();
+      expect(t.agent.credentials).toBeUndefined();
+      expect(t.logs.filter((l) => /join/.test(l.msg)).length).toBeGreaterThan(0);
+      t.clock.advance(1000);
+      await t.settle();
+      t.clock.advance(2000);
+      await t.settle();
+      expect(t.agent.credentials?.password).toBe('joined');
+      expect(statSync(credentialsPath(t.dir)).mode & 0o777).toBe(0o600);
+      expect(t.agent.connected).toBe(true);
     } finally {
       await t.done();
     }

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { realClock, type Clock } from '../../shared/clock';
 import { encodeMessage } from '../../shared/channel/messages';
+import { parseJoinToken } from '../../shared/channel/join-token';
 import { isNodeName, upTopic } from '../../shared/channel/topics';
 import type { ChannelTransport } from '../../shared/channel/transport';
 import type { KubeletApi } from '../kubelet/api';
@@ -69,20 +70,21 @@ export class NodeChannelAgent {
 
   constructor(private readonly options: ChannelAgentOptions) {}
 
-  /** Finds or obtains credentials (joining with the token), then starts the supervised link. */
+  /**
+   * Finds the stored credentials, or checks that it can join (a token, a valid node name), then starts the
+   * supervised link. Joining is the link's first step: a broker that cannot be reached yet (a device booting
+   * on a flaky link) is retried with the link's backoff, and never fails the agent and its kubelet.
+   */
   async start(): Promise<void> {
     const o = this.options;
-    let creds = loadCredentials(o.dataDir);
+    const creds = loadCredentials(o.dataDir);
     if (!creds) {
       if (!o.token) throw new Error(`no device credentials in ${o.dataDir} and no join token: run with --token TOKEN (from \`flotilla token create\`) once`);
       const nodeName = o.nodeName ?? defaultNodeName();
       if (!isNodeName(nodeName)) throw new Error(`node name must be a lowercase DNS name: got "${nodeName}"`);
-      creds = await (o.join ?? joinWithToken)({ token: o.token, nodeName, facts: await o.info.facts(), ...(o.broker ? { broker: o.broker } : {}) });
-      saveCredentials(o.dataDir, creds);
-      o.log.info({ node: creds.nodeName, broker: creds.broker }, 'joined the fleet; device credentials stored');
+      if (!o.join) parseJoinToken(o.token); // a malformed token is no reason to retry
     }
-    if (o.broker) creds = { ...creds, broker: o.broker };
-    this.credentials = creds;
+    this.credentials = creds && o.broker ? { ...creds, broker: o.broker } : creds;
     const clock = o.clock ?? realClock;
     this.supervisor = new Supervisor(
       { name: 'node-channel', run: (signal) => this.run(signal) },
@@ -91,12 +93,24 @@ export class NodeChannelAgent {
         backoff: RECONNECT_BACKOFF,
         ...(o.random ? { random: o.random } : {}),
         onRestart: ({ error, delayMs }) => {
-          if (error instanceof ConnectRefused) o.log.error({ node: creds?.nodeName, reason: error.message }, 'the broker refused this device (was its Node deleted?); retrying');
-          else o.log.warn({ err: error === undefined ? undefined : (error as Error).message, retryInMs: delayMs }, 'node channel link down; reconnecting');
+          const err = error === undefined ? undefined : (error as Error).message;
+          if (!this.credentials) o.log.error({ err, retryInMs: delayMs }, 'could not join the fleet yet; retrying');
+          else if (error instanceof ConnectRefused) o.log.error({ node: this.credentials.nodeName, reason: error.message }, 'the broker refused this device (was its Node deleted?); retrying');
+          else o.log.warn({ err, retryInMs: delayMs }, 'node channel link down; reconnecting');
         },
       },
     );
     this.supervisor.start();
+  }
+
+  /** Joins with the token and stores the device's own credentials (0600): from then on the token is not needed. */
+  private async join(): Promise<DeviceCredentials> {
+    const o = this.options;
+    const nodeName = o.nodeName ?? defaultNodeName();
+    const creds = await (o.join ?? joinWithToken)({ token: o.token ?? '', nodeName, facts: await o.info.facts(), ...(o.broker ? { broker: o.broker } : {}) });
+    saveCredentials(o.dataDir, creds);
+    o.log.info({ node: creds.nodeName, broker: creds.broker }, 'joined the fleet; device credentials stored');
+    return o.broker ? { ...creds, broker: o.broker } : creds;
   }
 
   async stop(): Promise<void> {
@@ -115,8 +129,7 @@ export class NodeChannelAgent {
 
   private async run(signal: AbortSignal): Promise<void> {
     const o = this.options;
-    const creds = this.credentials;
-    if (!creds) throw new Error('no credentials');
+    const creds = (this.credentials ??= await this.join());
     const clock = o.clock ?? realClock;
     const since = clock.now();
     const node = creds.nodeName;
