@@ -20,7 +20,7 @@ const info: NodeInfoSource = {
 const pod = (name: string, uid: string) => ({ apiVersion: 'v1' as const, kind: 'Pod' as const, metadata: { name, namespace: 'default', uid }, spec: { nodeName: 'pi', containers: [{ name: 'c', image: 'i' }] } });
 const desired = (version: number, pods: ReturnType<typeof pod>[]) => encodeMessage({ kind: 'desired', version, pods, configMaps: [], secrets: [] });
 
-async function setup(options: { join?: boolean; joinFailures?: number } = {}) {
+async function setup(options: { join?: boolean; joinFailures?: number; dialGate?: Promise<void> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-agent-'));
   const clock = new FakeClock(1_000_000);
   const broker = new MemoryBroker();
@@ -30,6 +30,7 @@ async function setup(options: { join?: boolean; joinFailures?: number } = {}) {
   const logs: Array<{ msg: string; reason?: string }> = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as { msg: string }) });
   const dial: Dialer = async (o) => {
+    await options.dialGate;
     const c = broker.connect(o.clientId, o.will ? { will: o.will } : {});
     return { transport: c, closed: c.closed, end: async (force) => (force ? c.drop() : c.end()) };
   };
@@ -79,6 +80,21 @@ describe('NodeChannelAgent', () => {
       expect(t.agent.credentials?.password).toBe('joined');
       expect(statSync(credentialsPath(t.dir)).mode & 0o777).toBe(0o600);
       expect(t.agent.connected).toBe(true);
+    } finally {
+      await t.done();
+    }
+  });
+
+  it('stops when asked in the middle of dialling (a broker slow to answer)', async () => {
+    let answer: () => void = () => undefined;
+    const t = await setup({ dialGate: new Promise<void>((r) => (answer = r)) });
+    try {
+      await t.agent.start();
+      await t.settle();
+      const stopped = t.agent.stop().then(() => 'stopped');
+      answer();
+      await t.settle();
+      expect(await Promise.race([stopped, new Promise((r) => setTimeout(() => r('still running'), 500))])).toBe('stopped');
     } finally {
       await t.done();
     }

@@ -144,7 +144,8 @@ export class NodeChannelAgent {
     this.link = link;
     const session = new Session({ node, kubelet: o.kubelet, transport: link.transport, clock, info: o.info, ...(o.metrics ? { metrics: o.metrics } : {}), intervals: { ...DEFAULT_INTERVALS, ...o.intervals }, log: o.log });
     this.session = session;
-    const aborted = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+    // stop() may have come while dialling: an abort that already happened fires no event.
+    const aborted = new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
     try {
       await Promise.race([session.open(since), link.closed]);
       this.connected = true;
