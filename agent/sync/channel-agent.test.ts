@@ -9,6 +9,7 @@ import { encodeMessage, type ChannelMessage } from '../../shared/channel/message
 import { downTopic, upTopic } from '../../shared/channel/topics';
 import { NodeChannelAgent, type Dialer } from './channel-agent';
 import { credentialsPath, saveCredentials } from './device-credentials';
+import { JoinRefused } from './join';
 import { FakeKubelet } from './fake/fake-kubelet';
 import type { NodeInfoSource } from './types';
 
@@ -20,7 +21,7 @@ const info: NodeInfoSource = {
 const pod = (name: string, uid: string) => ({ apiVersion: 'v1' as const, kind: 'Pod' as const, metadata: { name, namespace: 'default', uid }, spec: { nodeName: 'pi', containers: [{ name: 'c', image: 'i' }] } });
 const desired = (version: number, pods: ReturnType<typeof pod>[]) => encodeMessage({ kind: 'desired', version, pods, configMaps: [], secrets: [] });
 
-async function setup(options: { join?: boolean; joinFailures?: number; dialGate?: Promise<void> } = {}) {
+async function setup(options: { join?: boolean; joinFailures?: number; refuse?: string; dialGate?: Promise<void> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-agent-'));
   const clock = new FakeClock(1_000_000);
   const broker = new MemoryBroker();
@@ -40,6 +41,7 @@ async function setup(options: { join?: boolean; joinFailures?: number; dialGate?
     dataDir: dir, kubelet, info, log, clock, dial, random: () => 0, intervals: { metricsMs: 0 },
     token: 'fj1.x',
     join: async () => {
+      if (options.refuse) throw new JoinRefused(options.refuse);
       if (joinFailures-- > 0) throw new Error('connect ECONNREFUSED 10.0.0.1:8883');
       return { broker: 'mqtt://memory', nodeName: 'pi', username: 'pi', password: 'joined', caPem: '' };
     },
@@ -80,6 +82,15 @@ describe('NodeChannelAgent', () => {
       expect(t.agent.credentials?.password).toBe('joined');
       expect(statSync(credentialsPath(t.dir)).mode & 0o777).toBe(0o600);
       expect(t.agent.connected).toBe(true);
+    } finally {
+      await t.done();
+    }
+  });
+
+  it('fails at start when the join is refused (the token is used up): retrying would not help', async () => {
+    const t = await setup({ join: true, refuse: 'join token abc is used up: 2 of 2 joins' });
+    try {
+      await expect(t.agent.start()).rejects.toThrow(/used up/);
     } finally {
       await t.done();
     }

@@ -11,7 +11,7 @@ import { isNodeName, upTopic } from '../../shared/channel/topics';
 import type { ChannelTransport } from '../../shared/channel/transport';
 import type { KubeletApi } from '../kubelet/api';
 import { loadCredentials, saveCredentials, type DeviceCredentials } from './device-credentials';
-import { joinWithToken } from './join';
+import { JoinRefused, joinWithToken } from './join';
 import { AgentConnection, ConnectRefused, type ConnectionOptions } from './mqtt-connection';
 import { Session } from './session';
 import { RECONNECT_BACKOFF, Supervisor } from './supervisor';
@@ -71,9 +71,10 @@ export class NodeChannelAgent {
   constructor(private readonly options: ChannelAgentOptions) {}
 
   /**
-   * Finds the stored credentials, or checks that it can join (a token, a valid node name), then starts the
-   * supervised link. Joining is the link's first step: a broker that cannot be reached yet (a device booting
-   * on a flaky link) is retried with the link's backoff, and never fails the agent and its kubelet.
+   * Finds the stored credentials or joins with the token, then starts the supervised link. Rejects when the join
+   * is refused (JoinRefused, ConnectRefused) or cannot be tried (no token, a bad node name, a malformed token); a
+   * broker that cannot be reached yet (a device booting on a flaky link) does not fail the agent and its kubelet:
+   * the link retries the join with its backoff.
    */
   async start(): Promise<void> {
     const o = this.options;
@@ -85,6 +86,15 @@ export class NodeChannelAgent {
       if (!o.join) parseJoinToken(o.token); // a malformed token is no reason to retry
     }
     this.credentials = creds && o.broker ? { ...creds, broker: o.broker } : creds;
+    if (!this.credentials) {
+      try {
+        this.credentials = await this.join();
+      } catch (err) {
+        // Refused (bad token, or the broker says not authorized): say so now. Unreachable: the link retries it.
+        if (err instanceof JoinRefused || err instanceof ConnectRefused) throw err;
+        o.log.error({ err: (err as Error).message }, 'could not join the fleet yet; retrying');
+      }
+    }
     const clock = o.clock ?? realClock;
     this.supervisor = new Supervisor(
       { name: 'node-channel', run: (signal) => this.run(signal) },
