@@ -8,7 +8,7 @@ import type { SourceName } from './api';
 import { expand } from './env';
 import { containerHash, LABEL_CONTAINER_HASH, LABEL_CONTAINER_INIT, LABEL_POD_GRACE, LABEL_POD_SOURCE } from './labels';
 import { cpuMillis, memoryBytes } from './quantity';
-import type { VolumePaths } from './volumes';
+import { podGroup, type VolumePaths } from './volumes';
 
 export const DEFAULT_GRACE_SECONDS = 30;
 
@@ -65,6 +65,8 @@ export function containerSpec(input: ContainerInput): ContainerSpec {
   if (c.workingDir) spec.workingDir = c.workingDir;
   const user = userOf(pod, c);
   if (user !== undefined) spec.user = user;
+  const group = podGroup(pod);
+  if (group !== undefined) spec.supplementalGroups = [group];
   const sc = c.securityContext;
   if (sc?.privileged) spec.privileged = true;
   if (sc?.capabilities) {

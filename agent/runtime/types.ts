@@ -77,6 +77,8 @@ export interface ContainerSpec {
   workingDir?: string;
   /** "uid", "uid:gid" or a user name known to the image. */
   user?: string;
+  /** Supplementary group ids of the container's process (the pod's volume group: secret volumes are readable by it). */
+  supplementalGroups?: number[];
   mounts?: Mount[];
   capabilities?: { add?: string[]; drop?: string[] };
   privileged?: boolean;

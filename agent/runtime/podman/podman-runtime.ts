@@ -165,6 +165,7 @@ export class PodmanRuntime implements Runtime {
       env: spec.env,
       work_dir: spec.workingDir,
       user: spec.user,
+      ...(spec.supplementalGroups?.length ? { groups: spec.supplementalGroups.map(String) } : {}),
       labels,
       restart_policy: 'no',
       stop_timeout: spec.stopGraceSeconds ?? 30,
