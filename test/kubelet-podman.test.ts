@@ -147,6 +147,26 @@ describe('Kubelet on Podman', () => {
     await kubelet.stop();
   });
 
+  it('lets every container of a pod read its secret volume, whatever user it runs as, with nothing world-readable on disk', async () => {
+    const { kubelet } = await startKubelet(required(prepared, 'FLOTILLA_PODMAN_SOCKET'));
+    const reader = (name: string, runAsUser?: number): Container => ({
+      name, image: busybox(), command: ['sleep', '4242'], volumeMounts: [{ name: 'creds', mountPath: '/run/creds' }],
+      ...(runAsUser !== undefined ? { securityContext: { runAsUser } } : {}),
+    });
+    // Two non-root users (as two images with their own USER would be), and root.
+    const p = pod('secret-readers', [reader('alice', 1000), reader('bob', 2000), reader('root')], { volumes: [{ name: 'creds', secret: { secretName: 'db' } }] });
+    const secret = { apiVersion: 'v1' as const, kind: 'Secret' as const, metadata: { name: 'db', namespace: 'default' }, data: { password: Buffer.from('s3cret').toString('base64') } };
+    await kubelet.setDesiredState('server', { version: 3, pods: [p], configMaps: [], secrets: [secret] });
+    await waitForStatus([], kubelet, 'secret-readers', (u) => u.status.phase === 'Running' && (u.status.containerStatuses ?? []).every((c) => c.ready));
+    for (const container of ['alice', 'bob', 'root']) {
+      expect({ container, ...(await kubelet.exec({ namespace: 'default', name: 'secret-readers', container }, ['cat', '/run/creds/password'])) }).toMatchObject({ container, exitCode: 0, stdout: 's3cret' });
+    }
+    const volume = path.join(tmp, `data-${kubelets.length - 1}`, 'pods', `${run}-secret-readers`, 'volumes', 'secret', 'creds');
+    const worldBits = spawnSync('find', [volume, '-perm', '/o=rwx', '!', '-type', 'l'], { encoding: 'utf8' });
+    expect(worldBits.stdout).toBe('');
+    await kubelet.stop();
+  });
+
   it('heals after Podman restarts under it while a container was killed behind its back', async () => {
     const socket = path.join(tmp, 'podman.sock');
     let service = await startService(socket);

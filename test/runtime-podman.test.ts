@@ -104,6 +104,22 @@ describe('Flotilla pause on Podman', () => {
     expect(await runtime.containerStatus(c)).toMatchObject({ state: 'exited', exitCode: 143 });
   });
 
+  it('keeps only the end of an exec that prints without end, and ends it on its signal', async () => {
+    const id = await runtime.runSandbox({ uid: randomUUID(), name: 'exec-bounds', namespace: 'test', labels: runLabel });
+    const c = await runtime.createContainer(id, { name: 'main', image: required('FLOTILLA_TEST_BUSYBOX_IMAGE'), command: ['sleep', '3600'] });
+    await runtime.startContainer(c);
+    const big = await runtime.exec(c, ['sh', '-c', 'head -c 3000000 /dev/zero; echo END'], { timeoutMs: 30_000 });
+    expect(big.exitCode).toBe(0);
+    expect(big.stdout.length).toBeLessThanOrEqual(1024 * 1024);
+    expect(big.stdout.endsWith('END\n')).toBe(true);
+    const abort = new AbortController();
+    const endless = runtime.exec(c, ['sleep', '3600'], { signal: abort.signal });
+    setTimeout(() => abort.abort(), 300);
+    const started = Date.now();
+    await expect(endless).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('waits the grace period before SIGKILL', async () => {
     const id = await runtime.runSandbox({ uid: randomUUID(), name: 'grace', namespace: 'test', labels: runLabel });
     const c = await runtime.createContainer(id, { name: 'stubborn', image: required('FLOTILLA_TEST_BUSYBOX_IMAGE'), command: ['sleep', '3600'] });

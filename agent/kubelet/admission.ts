@@ -33,8 +33,15 @@ export const admitPod: Admit = (pod, source) => {
   defaults.applyDefaults(copy);
   const errors: FieldError[] = validation.validateObject(copy);
   for (const e of errors) messages.push(`${e.field}: ${e.message}`);
-  if (!pod.metadata.uid) messages.push('metadata.uid: Required value');
+  const uid: unknown = pod.metadata.uid;
+  if (!uid) messages.push('metadata.uid: Required value');
+  else if (!isPlainUid(uid)) messages.push(`metadata.uid: Invalid value: ${JSON.stringify(uid)}: must be letters, digits, '-', '_' or '.', not starting with '.' (it names the pod's directory)`);
   if (messages.length === 0) return undefined;
   const name = typeof pod.metadata?.name === 'string' ? pod.metadata.name : '';
   return `Pod "${name}" is invalid: ${messages.length === 1 ? messages[0] : `[${messages.join(', ')}]`}`;
 };
+
+/** A uid that is safe as one path segment under the data dir (Kubernetes' are UUIDs, static pods' hex). */
+export function isPlainUid(uid: unknown): uid is string {
+  return typeof uid === 'string' && /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/.test(uid);
+}

@@ -72,5 +72,6 @@ export interface KubeletApi {
   onEvent(listener: (event: KubeletEvent) => void): () => void;
   /** `previous`: the instance before the last restart. NotFound (FlotillaError) for unknown pods/containers. */
   logs(ref: ContainerRef, options?: LogOptions & { previous?: boolean }): AsyncIterable<LogLine>;
-  exec(ref: ContainerRef, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
+  /** Rejects once `timeoutMs` passed or `signal` aborted; the output is bounded (see Runtime.exec). */
+  exec(ref: ContainerRef, command: string[], options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<ExecResult>;
 }

@@ -8,7 +8,7 @@ import type { SourceName } from './api';
 import { expand } from './env';
 import { containerHash, LABEL_CONTAINER_HASH, LABEL_CONTAINER_INIT, LABEL_POD_GRACE, LABEL_POD_SOURCE } from './labels';
 import { cpuMillis, memoryBytes } from './quantity';
-import type { VolumePaths } from './volumes';
+import { podGroup, type VolumePaths } from './volumes';
 
 export const DEFAULT_GRACE_SECONDS = 30;
 
@@ -44,6 +44,8 @@ export interface ContainerInput {
   volumes: VolumePaths;
   attempt: number;
   nodeName: string;
+  /** Host paths of the volumeMounts with a subPath, by mount index, resolved inside their volume (subpath.ts). */
+  subPaths: ReadonlyMap<number, string>;
 }
 
 /** Throws FlotillaError for what makes the container unconfigurable (CreateContainerConfigError). */
@@ -56,13 +58,15 @@ export function containerSpec(input: ContainerInput): ContainerSpec {
     attempt: input.attempt,
     stopGraceSeconds: pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
     labels: { [LABEL_NODE]: input.nodeName, [LABEL_CONTAINER_HASH]: containerHash(c), ...(input.init ? { [LABEL_CONTAINER_INIT]: 'true' } : {}) },
-    mounts: mounts(pod, c, input.volumes),
+    mounts: mounts(pod, c, input.volumes, input.subPaths),
   };
   if (c.command) spec.command = c.command.map((s) => expand(s, env));
   if (c.args) spec.args = c.args.map((s) => expand(s, env));
   if (c.workingDir) spec.workingDir = c.workingDir;
   const user = userOf(pod, c);
   if (user !== undefined) spec.user = user;
+  const group = podGroup(pod);
+  if (group !== undefined) spec.supplementalGroups = [group];
   const sc = c.securityContext;
   if (sc?.privileged) spec.privileged = true;
   if (sc?.capabilities) {
@@ -93,15 +97,15 @@ function capName(cap: string): string {
   return cap === 'ALL' || cap.startsWith('CAP_') ? cap : `CAP_${cap}`;
 }
 
-function mounts(pod: Pod, c: Container, volumes: VolumePaths): Mount[] {
-  return (c.volumeMounts ?? []).map((vm) => {
+function mounts(pod: Pod, c: Container, volumes: VolumePaths, subPaths: ReadonlyMap<number, string>): Mount[] {
+  return (c.volumeMounts ?? []).map((vm, i) => {
     const host = volumes.get(vm.name);
     if (host === undefined) throw new FlotillaError('Invalid', `container ${c.name}: volumeMount refers to unknown volume "${vm.name}"`);
     const volume = pod.spec.volumes?.find((v) => v.name === vm.name);
     // As in Kubernetes, configMap and secret volumes are always mounted read-only.
     const readOnly = vm.readOnly === true || volume?.configMap !== undefined || volume?.secret !== undefined;
-    const hostPath = vm.subPath ? `${host}/${vm.subPath}` : host;
-    if (vm.subPath && vm.subPath.split('/').includes('..')) throw new FlotillaError('Invalid', `container ${c.name}: subPath must not contain "..": got ${JSON.stringify(vm.subPath)}`);
+    const hostPath = vm.subPath ? subPaths.get(i) : host;
+    if (hostPath === undefined) throw new FlotillaError('Invalid', `container ${c.name}: subPath ${JSON.stringify(vm.subPath)} of volume "${vm.name}" was not resolved`);
     return { hostPath, containerPath: vm.mountPath, readOnly };
   });
 }

@@ -12,6 +12,7 @@ import type { Backoff } from './crash-backoff';
 import { containerEnv, type EnvFacts } from './env';
 import { fieldPathOf, type EventRecorder } from './events';
 import type { StartAction } from './pod-actions';
+import { resolveSubPaths } from './subpath';
 import type { PodState } from './pod-state';
 import type { VolumePaths } from './volumes';
 
@@ -69,8 +70,9 @@ export class ContainerStarter {
       this.crashLoopGate(state, action);
       await this.ensureImage(ctx, c, action.init);
       const env = this.configure(() => containerEnv(state.pod ?? failNoPod(), c, ctx.config, ctx.env));
+      const subPaths = await this.configureAsync(() => resolveSubPaths(c, ctx.volumes));
       const spec = this.configure(() =>
-        containerSpec({ pod: state.pod ?? failNoPod(), container: c, init: action.init, env, volumes: ctx.volumes, attempt: action.attempt, nodeName: this.deps.nodeName }),
+        containerSpec({ pod: state.pod ?? failNoPod(), container: c, init: action.init, env, volumes: ctx.volumes, subPaths, attempt: action.attempt, nodeName: this.deps.nodeName }),
       );
       if (action.replace) await this.deps.runtime.removeContainer(action.replace.id);
       const id = await this.step('CreateContainerError', () => this.deps.runtime.createContainer(ctx.sandboxId, spec));
@@ -124,14 +126,15 @@ export class ContainerStarter {
     const policy = c.imagePullPolicy ?? defaultPullPolicy(image);
     const key = `${policy} ${image}`;
     let pull = ctx.pulls.get(key);
-    if (!pull) ctx.pulls.set(key, (pull = this.pull(ctx.state, image, policy)));
+    if (!pull) ctx.pulls.set(key, (pull = this.pull(ctx.state, image, policy, ctx.state.wanted.signal)));
     return pull.catch((err: unknown) => {
       if (err instanceof StartFailure) this.event(ctx.state, { container: c, init }, err.reason === 'ImagePullBackOff' ? 'Normal' : 'Warning', err.reason === 'ImagePullBackOff' ? 'BackOff' : 'Failed', err.message);
       throw err;
     });
   }
 
-  private async pull(state: PodState, image: string, policy: 'Always' | 'IfNotPresent' | 'Never'): Promise<void> {
+  /** `signal`: the pod stopped being wanted: the pull is abandoned, and that is no pull failure to back off. */
+  private async pull(state: PodState, image: string, policy: 'Always' | 'IfNotPresent' | 'Never', signal: AbortSignal): Promise<void> {
     const { runtime, events, clock, imageBackoff } = this.deps;
     if (policy !== 'Always') {
       try {
@@ -149,8 +152,9 @@ export class ContainerStarter {
     events.emit(state.ref, 'Normal', 'Pulling', `Pulling image "${image}"`);
     const started = clock.now();
     try {
-      await runtime.pullImage(image, policy === 'Always' ? 'Always' : 'IfNotPresent');
+      await runtime.pullImage(image, policy === 'Always' ? 'Always' : 'IfNotPresent', { signal });
     } catch (err) {
+      if (signal.aborted) throw new StartFailure('ErrImagePull', `Pulling image "${image}" abandoned: the pod is going away`, 0);
       const now = clock.now();
       this.imageFailedAt.set(image, now);
       const delay = imageBackoff.next(image, now);
@@ -164,6 +168,14 @@ export class ContainerStarter {
   private configure<T>(fn: () => T): T {
     try {
       return fn();
+    } catch (err) {
+      throw new StartFailure('CreateContainerConfigError', err instanceof Error ? err.message : String(err), RETRY_MS);
+    }
+  }
+
+  private async configureAsync<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
     } catch (err) {
       throw new StartFailure('CreateContainerConfigError', err instanceof Error ? err.message : String(err), RETRY_MS);
     }

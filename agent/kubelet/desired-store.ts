@@ -5,8 +5,9 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigMap, Pod, Secret } from '../../shared/api/core';
+import { FlotillaError } from '../../shared/errors';
 import type { DesiredState, SourceName } from './api';
-import { writeFileAtomic } from './atomic-file';
+import { removeStaleTemps, writeFileAtomic } from './atomic-file';
 import type { ConfigLookup } from './config-lookup';
 import { canonicalJson } from './labels';
 
@@ -24,21 +25,45 @@ const key = (ns: string | undefined, name: string | undefined): string => `${ns 
 
 export class DesiredStore {
   private readonly states = new Map<SourceName, Indexed>();
+  /** Sources whose persisted state could not be read: what they want is unknown until they send a state. */
+  private readonly unknown = new Set<SourceName>();
   private queue: Promise<unknown> = Promise.resolve();
 
   /** `dir`: <data dir>/desired. */
   constructor(private readonly dir: string) {}
 
-  /** Loads what was persisted; a source whose file is unreadable starts empty (reported through `onError`). */
+  /**
+   * Loads what was persisted. A source whose file is unreadable (torn, damaged, not a desired state) starts
+   * empty and *unknown* (reported through `onError`) until it sends a state: see `known`.
+   */
   async load(onError: (source: SourceName, err: unknown) => void = () => undefined): Promise<void> {
     for (const source of SOURCES) {
+      await removeStaleTemps(this.file(source));
+      let text: string;
       try {
-        const text = await fs.readFile(this.file(source), 'utf8');
-        this.set(source, JSON.parse(text) as DesiredState);
+        text = await fs.readFile(this.file(source), 'utf8');
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') onError(source, err);
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+          this.unknown.add(source);
+          onError(source, err);
+        }
+        continue;
+      }
+      try {
+        this.set(source, checkedState(JSON.parse(text), this.file(source)));
+      } catch (err) {
+        this.unknown.add(source);
+        onError(source, err);
       }
     }
+  }
+
+  /**
+   * false while the source's persisted state could not be read and it has sent none since: its pods in the
+   * runtime must be left alone (kubelet's "sources ready"), not collected as unwanted.
+   */
+  known(source: SourceName): boolean {
+    return !this.unknown.has(source);
   }
 
   version(source: SourceName): number {
@@ -55,6 +80,7 @@ export class DesiredStore {
       await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
       await writeFileAtomic(this.file(source), JSON.stringify(state), { mode: 0o600 });
       this.set(source, state);
+      this.unknown.delete(source);
       return true;
     });
     this.queue = run.catch(() => undefined);
@@ -96,4 +122,14 @@ export class DesiredStore {
   private file(source: SourceName): string {
     return path.join(this.dir, `${source}.json`);
   }
+}
+
+/** The persisted file's content as a DesiredState, or a FlotillaError naming what is wrong with it. */
+function checkedState(value: unknown, file: string): DesiredState {
+  const v = value as Partial<Record<keyof DesiredState, unknown>> | null;
+  const list = (x: unknown): boolean => Array.isArray(x) && x.every((o) => typeof o === 'object' && o !== null && typeof (o as { metadata?: unknown }).metadata === 'object');
+  if (typeof v !== 'object' || v === null || typeof v.version !== 'number' || !list(v.pods) || !list(v.configMaps) || !list(v.secrets)) {
+    throw new FlotillaError('Invalid', `${file} is not a desired state ({version, pods, configMaps, secrets})`);
+  }
+  return v as DesiredState;
 }

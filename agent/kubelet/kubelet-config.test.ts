@@ -1,10 +1,10 @@
 // ConfigMaps, Secrets, images and admission on the fake runtime: config errors and their healing, volume
 // updates, pulls with back-off, refused pods next to healthy ones, and logs/exec through the KubeletApi.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigMap, Pod, Secret } from '../../shared/api/core';
-import { LABEL_POD_UID } from '../runtime/types';
+import { LABEL_POD_UID, type Mount } from '../runtime/types';
 import { desired, Harness, IMAGE, makePod } from './testing';
 
 let h: Harness;
@@ -44,6 +44,29 @@ describe('Kubelet configuration', () => {
     expect(after?.id).toBe(before?.id);
   });
 
+  it('mounts a subPath resolved inside its volume, and refuses one a planted symlink leads out of the volume', async () => {
+    h = await new Harness().start();
+    const mounts = new Map<string, Mount[]>();
+    const create = h.runtime.createContainer.bind(h.runtime);
+    h.runtime.createContainer = async (sandbox, spec) => (mounts.set(spec.name, spec.mounts ?? []), create(sandbox, spec));
+    // What a container of the pod could have left in its emptyDir (it survives container restarts).
+    const volume = path.join(h.dataDir, 'pods', 'uid-sub', 'volumes', 'empty-dir', 'shared');
+    mkdirSync(volume, { recursive: true });
+    symlinkSync('/', path.join(volume, 'escape'));
+    const pod = makePod('sub', {
+      volumes: [{ name: 'shared', emptyDir: {} }],
+      containers: [
+        { name: 'ok', image: IMAGE, command: ['serve'], volumeMounts: [{ name: 'shared', mountPath: '/data', subPath: 'ok/db' }] },
+        { name: 'evil', image: IMAGE, command: ['serve'], volumeMounts: [{ name: 'shared', mountPath: '/host', subPath: 'escape/etc' }] },
+      ],
+    });
+    await h.apply(desired(1, [pod]));
+    expect(mounts.get('ok')).toEqual([{ hostPath: path.join(realpathSync(volume), 'ok', 'db'), containerPath: '/data', readOnly: false }]);
+    expect(mounts.has('evil')).toBe(false);
+    const evil = h.status('sub')?.containerStatuses?.find((c) => c.name === 'evil');
+    expect(evil?.state.waiting).toMatchObject({ reason: 'CreateContainerConfigError', message: expect.stringMatching(/subPath "escape\/etc" of volume "shared" .*outside the volume/) });
+  });
+
   it('refuses an invalid pod with a clear status and runs the others', async () => {
     h = await new Harness().start();
     const bad = makePod('bad', { containers: [{ name: 'main', command: ['serve'] }] });
@@ -56,6 +79,18 @@ describe('Kubelet configuration', () => {
     expect(h.status('Bad_Name')?.message).toContain('metadata.name: Invalid value: "Bad_Name"');
     expect(h.status('good')?.phase).toBe('Running');
     expect((await h.runtime.listSandboxes({})).map((s) => s.name)).toEqual(['good']);
+  });
+
+  it('refuses a pod whose uid is not a plain name, and removing it deletes nothing outside its own directory', async () => {
+    h = await new Harness().start();
+    const sneaky = makePod('sneaky', {}, '../desired');
+    await h.apply(desired(1, [sneaky, makePod('good')]));
+    expect(h.status('sneaky')).toMatchObject({ phase: 'Failed', reason: 'Invalid', message: expect.stringContaining('metadata.uid: Invalid value: "../desired"') });
+    await h.apply(desired(2, [makePod('good')]));
+    await h.apply(desired(3, [makePod('good'), { ...sneaky, metadata: { ...sneaky.metadata, deletionTimestamp: '2030-01-01T00:00:00Z' } }]));
+    await h.apply(desired(4, [makePod('good')]));
+    expect(existsSync(path.join(h.dataDir, 'desired', 'server.json'))).toBe(true);
+    expect(h.status('good')?.phase).toBe('Running');
   });
 
   it('pulls missing images (Pulling, Pulled) and backs failed pulls off (ErrImagePull, then ImagePullBackOff)', async () => {

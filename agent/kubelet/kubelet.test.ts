@@ -3,6 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { FlotillaError } from '../../shared/errors';
 import { LABEL_NODE } from '../runtime/types';
 import { desired, Harness, IMAGE, makePod, NODE } from './testing';
 
@@ -61,6 +62,21 @@ describe('Kubelet', () => {
     expect(status?.phase).toBe('Running');
   });
 
+  it('does not run init containers again when their exited instances are pruned from a running pod', async () => {
+    h = await new Harness().start();
+    await h.apply(desired(1, [makePod('pruned', { initContainers: [{ name: 'migrate', image: IMAGE, command: ['exit', '0'] }] })]));
+    // What `podman container prune` (or `podman system prune`, to free an SD card) does to a running pod.
+    for (const c of await h.runtime.listContainers({})) if (c.state === 'exited') await h.runtime.removeContainer(c.id);
+    h.events.length = 0;
+    await h.advance(70_000, 10_000);
+    expect(h.reasons()).not.toContain('Started');
+    expect((await h.runtime.listContainers({})).map((c) => c.name)).toEqual(['main']);
+    const status = h.status('pruned');
+    expect(status?.phase).toBe('Running');
+    expect(status?.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
+    expect(status?.initContainerStatuses?.[0]?.state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+  });
+
   it('holds the containers back while an init container fails, restarting it with back-off', async () => {
     h = await new Harness().start();
     await h.apply(desired(1, [makePod('stuck', { initContainers: [{ name: 'fail', image: IMAGE, command: ['exit', '2'] }] })]));
@@ -88,6 +104,25 @@ describe('Kubelet', () => {
     expect(h.reasons()).toContain('Killing');
   });
 
+  it('abandons an image pull in flight when the pod is removed, and removes the pod at once', async () => {
+    h = await new Harness({ pullable: ['registry.local/huge:1'] }).start();
+    let pullSignal: AbortSignal | undefined;
+    h.runtime.pullImage = async (ref, policy, options = {}) => {
+      if (policy === 'Never') throw new FlotillaError('NotFound', `image ${ref} is not present`);
+      // A big image on a slow link: done in "10 minutes", or when the kubelet gives up on it.
+      pullSignal = options.signal;
+      return new Promise((_resolve, reject) => options.signal?.addEventListener('abort', () => reject(new Error('pull cancelled'))));
+    };
+    await h.kubelet.setDesiredState('server', desired(1, [makePod('big', { containers: [{ name: 'main', image: 'registry.local/huge:1', command: ['serve'] }] })]));
+    for (let i = 0; i < 10 && !pullSignal; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(pullSignal?.aborted).toBe(false);
+    await h.apply(desired(2, []));
+    expect(pullSignal?.aborted).toBe(true);
+    expect(h.updates.filter((u) => u.name === 'big').at(-1)).toMatchObject({ terminated: true });
+    expect(await h.runtime.listSandboxes({})).toEqual([]);
+    expect(h.kubelet.podStatuses()).toEqual([]);
+  });
+
   it('stops a pod with a deletionTimestamp and keeps its terminated status until the source drops it', async () => {
     h = await new Harness().start();
     const pod = makePod('leaving');
@@ -97,6 +132,18 @@ describe('Kubelet', () => {
     expect(h.kubelet.podStatuses()).toMatchObject([{ name: 'leaving', terminated: true }]);
     await h.apply(desired(3, []));
     expect(h.kubelet.podStatuses()).toEqual([]);
+  });
+
+  it('keeps the final status of a deleted pod once its containers are gone (later syncs do not overwrite it)', async () => {
+    h = await new Harness().start();
+    const pod = makePod('done', { restartPolicy: 'Never', containers: [{ name: 'c', image: IMAGE, command: ['exit', '0'] }] });
+    await h.apply(desired(1, [pod]));
+    expect(h.status('done')?.phase).toBe('Succeeded');
+    await h.apply(desired(2, [{ ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2030-01-01T00:00:00Z', deletionGracePeriodSeconds: 2 } }]));
+    await h.advance(61_000, 61_000); // a resync runs the terminated pod's sync again
+    const [final] = h.kubelet.podStatuses();
+    expect(final).toMatchObject({ name: 'done', terminated: true, status: { phase: 'Succeeded' } });
+    expect(final?.status.containerStatuses?.[0]?.state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
   });
 
   it('versions each pod status and reports only changes', async () => {

@@ -13,7 +13,7 @@ import type { ContainerRef, DesiredState, KubeletApi, KubeletEvent, PodStatusUpd
 import { admitPod, type Admit } from './admission';
 import { ContainerStarter } from './container-start';
 import { Backoff, CRASH_LOOP_BACKOFF, type BackoffPolicy } from './crash-backoff';
-import { DesiredStore } from './desired-store';
+import { DesiredStore, SOURCES } from './desired-store';
 import { EventRecorder } from './events';
 import { canonicalJson, LABEL_POD_SOURCE } from './labels';
 import { Pleg } from './pleg';
@@ -113,10 +113,13 @@ export class Kubelet implements KubeletApi {
 
   /** Loads the persisted desired state, adopts what the runtime holds for this node, and starts syncing. */
   async start(): Promise<void> {
-    await this.store.load((source, err) => this.log.error({ source, ...errField(err) }, 'persisted desired state unreadable; starting that source empty'));
+    await this.store.load((source, err) =>
+      this.log.error({ source, ...errField(err) }, 'persisted desired state unreadable; its pods keep running as they are until that source sends a state'),
+    );
     this.applyDesired();
     await this.pleg.start();
-    for (const uid of await this.volumes.podUids()) if (!this.states.has(uid) && !this.pleg.podRuntime(uid)) await this.volumes.remove(uid);
+    const allKnown = SOURCES.every((s) => this.store.known(s));
+    if (allKnown) for (const uid of await this.volumes.podUids()) if (!this.states.has(uid) && !this.pleg.podRuntime(uid)) await this.volumes.remove(uid);
     this.log.info({ node: this.options.nodeName, pods: this.states.size, static: this.store.version('static'), server: this.store.version('server') }, 'kubelet started');
     this.scheduleResync();
   }
@@ -163,7 +166,7 @@ export class Kubelet implements KubeletApi {
     yield* this.runtime.logs(id, rest);
   }
 
-  async exec(ref: ContainerRef, command: string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+  async exec(ref: ContainerRef, command: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
     const { id, name, running } = await resolveContainer(this.runtime, this.podNamed(ref.namespace, ref.name), ref, false);
     if (!running) throw new FlotillaError('BadRequest', `container ${name} in pod ${ref.name} is not running`);
     return this.runtime.exec(id, command, options);
@@ -185,6 +188,8 @@ export class Kubelet implements KubeletApi {
       let state = this.states.get(uid);
       if (!state) this.states.set(uid, (state = newPodState(refOf(pod), source)));
       Object.assign(state, { pod, lastPod: pod, source, ref: refOf(pod) });
+      if (pod.metadata.deletionTimestamp) state.wanted.abort();
+      else if (state.wanted.signal.aborted) state.wanted = new AbortController(); // wanted again (same uid)
       const rejected = this.admit(pod, source);
       if (rejected !== state.rejected && rejected) this.log.error({ source, pod: `${state.ref.namespace}/${state.ref.name}` }, rejected);
       state.rejected = rejected;
@@ -198,6 +203,7 @@ export class Kubelet implements KubeletApi {
     for (const [uid, state] of this.states) {
       if (desired.has(uid) || !state.pod) continue;
       state.pod = undefined;
+      state.wanted.abort();
       this.fingerprints.delete(uid);
       this.workers.trigger(uid);
     }
@@ -225,6 +231,7 @@ export class Kubelet implements KubeletApi {
       if (this.states.has(uid)) continue;
       const labels = rt.sandboxes[0]?.labels ?? rt.containers[0]?.labels ?? {};
       const source = labels[LABEL_POD_SOURCE] === 'static' ? 'static' : 'server';
+      if (!this.store.known(source)) continue;
       const state = newPodState({ uid, namespace: labels[LABEL_POD_NAMESPACE] ?? '', name: labels[LABEL_POD_NAME] ?? '' }, source);
       this.states.set(uid, state);
       this.log.info({ pod: this.describe(uid, state) }, 'found a pod no source wants; removing it');

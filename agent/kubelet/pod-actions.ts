@@ -75,7 +75,10 @@ export function computePodActions(pod: Pod, rt: PodRuntime, probes: ProbeView, r
   actions.removeSandboxes = sandboxes.slice(2);
   const latest = (name: string): ContainerStatus | undefined => instancesOf(rt, name, current.id)[0];
 
-  for (const init of pod.spec.initContainers ?? []) {
+  // Containers exist in this sandbox only once its init containers completed: if the exited init instances are
+  // gone (`podman container prune`), they ran — running them again in a live pod would be wrong (kubelet does the same).
+  const initialized = pod.spec.containers.some((c) => latest(c.name) !== undefined);
+  for (const init of initialized ? [] : pod.spec.initContainers ?? []) {
     const s = latest(init.name);
     if (!s) {
       actions.start.push({ container: init, init: true, attempt: next(init.name) });

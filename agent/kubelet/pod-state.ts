@@ -34,10 +34,12 @@ export interface PodState {
   attempts: Map<string, number>;
   /** Exited containers as inspected once (exact times, OOMKilled), by container id. */
   exits: Map<string, ContainerStatus>;
+  /** Aborted when the pod stops being wanted: long work of the sync in flight (an image pull) is abandoned. */
+  wanted: AbortController;
 }
 
 export function newPodState(ref: PodRef, source: SourceName): PodState {
-  return { uid: ref.uid, ref, source, waiting: new Map(), runtime: emptyRuntime(), attempts: new Map(), exits: new Map() };
+  return { uid: ref.uid, ref, source, waiting: new Map(), runtime: emptyRuntime(), attempts: new Map(), exits: new Map(), wanted: new AbortController() };
 }
 
 export function refOf(pod: Pod): PodRef {

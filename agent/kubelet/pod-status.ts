@@ -3,7 +3,7 @@
 
 import type { Container, ContainerState, ContainerStatus as ApiContainerStatus, Pod, PodCondition, PodPhase, PodStatus } from '../../shared/api/core';
 import type { ContainerStatus } from '../runtime/types';
-import { instancesOf, type PodRuntime } from './pod-runtime';
+import { instancesOf, sandboxesOf, type PodRuntime } from './pod-runtime';
 import { qosClass } from './qos';
 
 /** Why a container is not running, decided by the last sync (ErrImagePull, CrashLoopBackOff, …). */
@@ -85,6 +85,9 @@ function containerStatus(spec: Container, input: StatusInput, init: boolean): Ap
     if (current?.state === 'exited') lastState = terminatedOf(current);
   } else if (current?.state === 'exited') {
     state = terminatedOf(current);
+  } else if (init && !current && mainContainersCreated(input)) {
+    // Its exited instance was pruned; the pod's containers exist, so it completed.
+    state = { terminated: { exitCode: 0, reason: 'Completed' } };
   } else {
     state = { waiting: { reason: init || !initialized(input) ? 'PodInitializing' : 'ContainerCreating' } };
   }
@@ -107,7 +110,13 @@ function initialized(input: StatusInput): boolean {
   return (input.pod.spec.initContainers ?? []).every((c) => {
     const latest = instancesOf(input.rt, c.name)[0];
     return latest?.state === 'exited' && latest.exitCode === 0;
-  });
+  }) || mainContainersCreated(input);
+}
+
+/** Some container of the pod exists in its newest sandbox: that sandbox's init containers completed. */
+function mainContainersCreated(input: StatusInput): boolean {
+  const sandbox = sandboxesOf(input.rt)[0];
+  return sandbox !== undefined && input.pod.spec.containers.some((c) => instancesOf(input.rt, c.name, sandbox.id).length > 0);
 }
 
 function terminatedOf(c: ContainerStatus): ContainerState {

@@ -54,12 +54,13 @@ export class PodSyncer {
       state.mountError = message;
     }
 
-    const terminal = state.terminal ?? this.terminalPhase(state, pod, rt);
+    const terminal = state.terminal ?? this.terminalPhase(state, pod, rt) ?? sourcePhase(pod);
     if (terminal) {
       // Its restartPolicy runs nothing more: the sandbox goes down, the containers stay for their logs.
       state.terminal = terminal;
       await Promise.all(rt.sandboxes.filter((x) => x.state === 'ready').map((x) => runtime.stopSandbox(x.id, graceSeconds(pod))));
-      await this.publish(state, pod, rt);
+      // With its containers gone (pruned) the source knows its final status better than a recomputed one.
+      if (rt.containers.length > 0 || this.deps.statuses.get(state.uid)) await this.publish(state, pod, rt);
       return {};
     }
     if (!volumes) {
@@ -139,7 +140,10 @@ export class PodSyncer {
     await this.deps.volumes.remove(state.uid);
     this.deps.probes.removePod(state.uid);
     this.deps.starter.forget(state.uid);
-    if (pod && !state.rejected) await this.publish(state, pod, final, true);
+    // Once the final status is out, a later sync (the pod still desired with its deletionTimestamp) finds
+    // nothing left in the runtime: reporting that would overwrite the containers' exits with "waiting".
+    const reported = this.deps.statuses.get(state.uid)?.terminated === true && final.sandboxes.length === 0 && final.containers.length === 0;
+    if (pod && !state.rejected && !reported) await this.publish(state, pod, final, true);
     state.runtime = { sandboxes: [], containers: [] };
     return state.pod ? {} : { done: true };
   }
@@ -259,6 +263,12 @@ export class PodSyncer {
     });
     this.deps.probes.sync(pod, running, state.sandboxIP?.id === current.id ? state.sandboxIP.ip : undefined);
   }
+}
+
+/** The terminal phase the source says the pod reached (the server sends a completed pod's phase). */
+function sourcePhase(pod: Pod): 'Succeeded' | 'Failed' | undefined {
+  const phase = pod.status?.phase;
+  return (phase === 'Succeeded' || phase === 'Failed') && (pod.spec.restartPolicy ?? 'Always') !== 'Always' ? phase : undefined;
 }
 
 function earliest(rt: PodRuntime): Date | undefined {

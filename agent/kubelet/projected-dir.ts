@@ -29,24 +29,33 @@ export async function project(dir: string, files: ProjectedFile[], options: Proj
   await fs.chmod(dir, options.dirMode);
   await chown(dir, options);
   const current = await fs.readlink(path.join(dir, DATA)).catch(() => undefined);
-  if (current !== undefined && (await same(path.join(dir, current), files))) return false;
+  if (current !== undefined && (await same(path.join(dir, current), files))) {
+    await removeStale(dir, current);
+    return false;
+  }
 
   const stamp = `..${new Date().toISOString().replace(/[:.]/g, '_')}.${randomBytes(4).toString('hex')}`;
   const target = path.join(dir, stamp);
-  await fs.mkdir(target, { mode: options.dirMode });
-  await fs.chmod(target, options.dirMode);
-  await chown(target, options);
-  for (const f of files) {
-    const file = path.join(target, f.path);
-    await mkdirs(target, path.dirname(f.path), options);
-    await fs.writeFile(file, f.data, { mode: f.mode });
-    await fs.chmod(file, f.mode);
-    await chown(file, options);
+  try {
+    await fs.mkdir(target, { mode: options.dirMode });
+    await fs.chmod(target, options.dirMode);
+    await chown(target, options);
+    for (const f of files) {
+      const file = path.join(target, f.path);
+      await mkdirs(target, path.dirname(f.path), options);
+      await fs.writeFile(file, f.data, { mode: f.mode });
+      await fs.chmod(file, f.mode);
+      await chown(file, options);
+    }
+    const tmpLink = path.join(dir, `${DATA}_tmp`);
+    await fs.rm(tmpLink, { force: true });
+    await fs.symlink(stamp, tmpLink);
+    await fs.rename(tmpLink, path.join(dir, DATA));
+  } catch (err) {
+    // The old copy stays in place; a half-written new one would only fill a full disk further at every retry.
+    await fs.rm(target, { recursive: true, force: true }).catch(() => undefined);
+    throw err;
   }
-  const tmpLink = path.join(dir, `${DATA}_tmp`);
-  await fs.rm(tmpLink, { force: true });
-  await fs.symlink(stamp, tmpLink);
-  await fs.rename(tmpLink, path.join(dir, DATA));
 
   const top = new Set(files.map((f) => f.path.split('/')[0] ?? f.path));
   for (const name of top) {
@@ -61,6 +70,13 @@ export async function project(dir: string, files: ProjectedFile[], options: Proj
     if (entry.startsWith('..') || !top.has(entry)) await fs.rm(path.join(dir, entry), { force: true, recursive: true });
   }
   return true;
+}
+
+/** Removes timestamped copies other than `current` (a crash between writing one and swapping it in leaves one). */
+async function removeStale(dir: string, current: string): Promise<void> {
+  for (const entry of await fs.readdir(dir)) {
+    if (entry.startsWith('..') && entry !== current && entry !== DATA) await fs.rm(path.join(dir, entry), { force: true, recursive: true });
+  }
 }
 
 function checkPath(p: string): void {

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ConfigMap, Pod, Secret, Volume } from '../../shared/api/core';
 import type { ConfigLookup } from './config-lookup';
-import { VolumeManager } from './volumes';
+import { podGroup, SECRET_GROUP_ID, VolumeManager } from './volumes';
 
 let tmp: string;
 beforeEach(() => (tmp = mkdtempSync(path.join(os.tmpdir(), 'flotilla-volumes-'))));
@@ -56,14 +56,42 @@ describe('VolumeManager', () => {
     expect((await fs.readdir(dir)).sort()).toEqual(['..data', readlinkSync(path.join(dir, '..data')), 'b.txt', 'sub'].sort());
   });
 
-  it('keeps secrets private: dir 0700, files 0600, no world bits even if defaultMode asks', async () => {
+  it('leaves no half-written copy behind when an update cannot be written (disk full), and keeps the old one', async () => {
     const vm = new VolumeManager(tmp);
-    const dir = (await vm.prepare(podWith([{ name: 's', secret: { secretName: 'creds' } }]), lookup([], [secret({ password: 'pw' })]))).get('s') ?? '';
+    const pod = podWith([{ name: 'conf', configMap: { name: 'cfg' } }]);
+    const dir = (await vm.prepare(pod, lookup([cm({ a: 'A1', b: 'B1' })]))).get('conf') ?? '';
+    const entries = (await fs.readdir(dir)).sort();
+    const writeFile = fs.writeFile.bind(fs);
+    const full = jest.spyOn(fs, 'writeFile').mockImplementation(async (file, ...rest) => {
+      if (String(file).endsWith(`${path.sep}b`)) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return writeFile(file, ...rest);
+    });
+    for (let retry = 0; retry < 3; retry++) await expect(vm.prepare(pod, lookup([cm({ a: 'A2', b: 'B2' })]))).rejects.toThrow(/ENOSPC/);
+    full.mockRestore();
+    expect((await fs.readdir(dir)).sort()).toEqual(entries);
+    expect(readFileSync(path.join(dir, 'a'), 'utf8')).toBe('A1');
+    // A copy a crash left half-written goes at the next sync, even when nothing changed.
+    await fs.mkdir(path.join(dir, '..2030-01-01T00_00_00_000Z.deadbeef'));
+    await vm.prepare(pod, lookup([cm({ a: 'A1', b: 'B1' })]));
+    expect((await fs.readdir(dir)).sort()).toEqual(entries);
+  });
+
+  it("keeps secrets private: readable by the pod's group (every container has it), never by others", async () => {
+    const vm = new VolumeManager(tmp);
+    const pod = podWith([{ name: 's', secret: { secretName: 'creds' } }]);
+    const dir = (await vm.prepare(pod, lookup([], [secret({ password: 'pw' })]))).get('s') ?? '';
     expect(readFileSync(path.join(dir, 'password'), 'utf8')).toBe('pw');
-    expect(mode(dir)).toBe(0o700);
-    expect(mode(path.join(dir, 'password'))).toBe(0o600);
-    const loose = (await vm.prepare(podWith([{ name: 't', secret: { secretName: 'creds', defaultMode: 0o644 } }]), lookup([], [secret({ k: 'v' })]))).get('t') ?? '';
-    expect(mode(path.join(loose, 'k'))).toBe(0o600);
+    expect(podGroup(pod)).toBe(SECRET_GROUP_ID);
+    expect([mode(dir), statSync(dir).gid]).toEqual([0o750, SECRET_GROUP_ID]);
+    expect([mode(path.join(dir, 'password')), statSync(path.join(dir, 'password')).gid]).toEqual([0o640, SECRET_GROUP_ID]);
+    const loose = (await vm.prepare(podWith([{ name: 't', secret: { secretName: 'creds', defaultMode: 0o777 } }]), lookup([], [secret({ k: 'v' })]))).get('t') ?? '';
+    expect(mode(path.join(loose, 'k'))).toBe(0o770);
+    const strict = (await vm.prepare(podWith([{ name: 'u', secret: { secretName: 'creds', defaultMode: 0o400 } }]), lookup([], [secret({ k: 'v' })]))).get('u') ?? '';
+    expect(mode(path.join(strict, 'k'))).toBe(0o400);
+    const withFsGroup = podWith([{ name: 'f', secret: { secretName: 'creds' } }], { securityContext: { fsGroup: 3000 } });
+    const owned = (await vm.prepare(withFsGroup, lookup([], [secret({ k: 'v' })]))).get('f') ?? '';
+    expect([podGroup(withFsGroup), statSync(path.join(owned, 'k')).gid]).toEqual([3000, 3000]);
+    expect(podGroup(podWith([{ name: 'e', emptyDir: {} }]))).toBeUndefined();
   });
 
   it.each<[string, Volume, string]>([

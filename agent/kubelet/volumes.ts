@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { KeyToPath, Pod, Volume } from '../../shared/api/core';
 import { FlotillaError } from '../../shared/errors';
+import { isPlainUid } from './admission';
 import { configMapData, secretData, type ConfigLookup } from './config-lookup';
 import { project, type ProjectedFile } from './projected-dir';
 
@@ -15,7 +16,9 @@ export class VolumeManager {
   /** `root`: the kubelet's <data dir>/pods; one directory per pod uid below it. */
   constructor(private readonly root: string) {}
 
+  /** Throws for a uid that is not one plain path segment (admission refuses such pods; this guards the rest). */
   podDir(uid: string): string {
+    if (!isPlainUid(uid)) throw new FlotillaError('Invalid', `pod uid ${JSON.stringify(uid)} cannot name a directory`);
     return path.join(this.root, uid);
   }
 
@@ -37,7 +40,9 @@ export class VolumeManager {
     return paths;
   }
 
+  /** A uid that cannot name a directory never had one: nothing to remove. */
   async remove(uid: string): Promise<void> {
+    if (!isPlainUid(uid)) return;
     await fs.rm(this.podDir(uid), { recursive: true, force: true });
   }
 
@@ -70,9 +75,10 @@ export class VolumeManager {
       const secret = config.secret(ns, secretName);
       if (!secret && !optional) throw new FlotillaError('NotFound', `secret "${secretName}" not found`);
       const owner = secretOwner(pod);
-      // Honour the modes asked for, but never world-readable; the group only when an fsGroup owns the files.
+      // Kubernetes' modes (default 0644), but never world-readable: what others could read, the pod's group reads —
+      // every container of the pod has that group (podGroup), whatever user it runs as.
       const mask = owner.gid !== undefined ? 0o770 : 0o700;
-      const files = secret ? pick(secretData(secret), items, defaultMode ?? 0o600, `Secret ${ns}/${secretName}`, optional).map((f) => ({ ...f, mode: f.mode & mask })) : [];
+      const files = secret ? pick(secretData(secret), items, defaultMode ?? 0o644, `Secret ${ns}/${secretName}`, optional).map((f) => ({ ...f, mode: f.mode & mask })) : [];
       const at = dir('secret');
       await project(at, files, { dirMode: owner.gid !== undefined ? 0o750 : 0o700, ...owner });
       return at;
@@ -96,10 +102,24 @@ function pick(data: Map<string, Buffer>, items: KeyToPath[] | undefined, mode: n
   return files;
 }
 
-/** Who owns a secret volume's files: the pod's user (so a non-root container can read them) and its fsGroup. */
+/** The group the kubelet gives a pod's secret volumes when the pod names no fsGroup (unlikely to mean anything else). */
+export const SECRET_GROUP_ID = 64_998;
+
+/**
+ * The group every container of the pod gets as a supplementary group and that owns its secret volumes: its fsGroup,
+ * or SECRET_GROUP_ID for a pod with secret volumes (only when the agent runs as root and so may chown). undefined: none.
+ */
+export function podGroup(pod: Pod): number | undefined {
+  const fsGroup = pod.spec.securityContext?.fsGroup;
+  if (fsGroup !== undefined) return fsGroup;
+  const isRoot = process.getuid?.() === 0;
+  return isRoot && (pod.spec.volumes ?? []).some((v) => v.secret !== undefined) ? SECRET_GROUP_ID : undefined;
+}
+
+/** Who owns a secret volume's files: the pod's user (if it names one) and the pod's group. */
 function secretOwner(pod: Pod): { uid?: number; gid?: number } {
   const uid = pod.spec.securityContext?.runAsUser ?? pod.spec.containers.find((c) => c.securityContext?.runAsUser !== undefined)?.securityContext?.runAsUser;
-  const gid = pod.spec.securityContext?.fsGroup;
+  const gid = podGroup(pod);
   return { ...(uid !== undefined ? { uid } : {}), ...(gid !== undefined ? { gid } : {}) };
 }
 

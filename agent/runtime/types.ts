@@ -77,6 +77,8 @@ export interface ContainerSpec {
   workingDir?: string;
   /** "uid", "uid:gid" or a user name known to the image. */
   user?: string;
+  /** Supplementary group ids of the container's process (the pod's volume group: secret volumes are readable by it). */
+  supplementalGroups?: number[];
   mounts?: Mount[];
   capabilities?: { add?: string[]; drop?: string[] };
   privileged?: boolean;
@@ -196,14 +198,17 @@ export interface Runtime {
   /** Resolves with the exit code once the container has exited. */
   waitContainer(id: string): Promise<number>;
 
-  /** Runs a command in a running container and collects its output. */
-  exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
+  /**
+   * Runs a command in a running container and collects its output (bounded: the end of each stream is kept).
+   * Rejects once `timeoutMs` passed or `signal` aborted (the command itself may go on in the container).
+   */
+  exec(id: string, command: string[], options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<ExecResult>;
   /** Demultiplexed stdout/stderr lines of a container; ends at the end of the log unless `follow`. */
   logs(id: string, options?: LogOptions): AsyncIterable<LogLine>;
 
   imageExists(ref: string): Promise<boolean>;
-  /** Makes the image present according to the policy and returns its ID. Never + missing → NotFound. */
-  pullImage(ref: string, policy: PullPolicy): Promise<string>;
+  /** Makes the image present according to the policy and returns its ID. Never + missing → NotFound. `signal` abandons a pull. */
+  pullImage(ref: string, policy: PullPolicy, options?: { signal?: AbortSignal }): Promise<string>;
 
   /** Lifecycle events from the moment of the call on. */
   events(options: EventOptions): AsyncIterable<RuntimeEvent>;

@@ -10,6 +10,7 @@ import { downTopic, upTopic } from '../../shared/channel/topics';
 import type { ChannelTransport } from '../../shared/channel/transport';
 import { GOODBYE_MS, NodeChannelAgent, type Dialer } from './channel-agent';
 import { credentialsPath, saveCredentials } from './device-credentials';
+import { JoinRefused } from './join';
 import { FakeKubelet } from './fake/fake-kubelet';
 import type { NodeInfoSource } from './types';
 
@@ -21,7 +22,7 @@ const info: NodeInfoSource = {
 const pod = (name: string, uid: string) => ({ apiVersion: 'v1' as const, kind: 'Pod' as const, metadata: { name, namespace: 'default', uid }, spec: { nodeName: 'pi', containers: [{ name: 'c', image: 'i' }] } });
 const desired = (version: number, pods: ReturnType<typeof pod>[]) => encodeMessage({ kind: 'desired', version, pods, configMaps: [], secrets: [] });
 
-async function setup(options: { join?: boolean } = {}) {
+async function setup(options: { join?: boolean; joinFailures?: number; refuse?: string; dialGate?: Promise<void> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-agent-'));
   const clock = new FakeClock(1_000_000);
   const broker = new MemoryBroker();
@@ -34,6 +35,7 @@ async function setup(options: { join?: boolean } = {}) {
   let hung = false;
   const never = new Promise<never>(() => undefined);
   const dial: Dialer = async (o) => {
+    await options.dialGate;
     const c = broker.connect(o.clientId, o.will ? { will: o.will } : {});
     const transport: ChannelTransport = {
       publish: (topic, payload, opts) => (hung ? never : c.publish(topic, payload, opts)),
@@ -42,11 +44,16 @@ async function setup(options: { join?: boolean } = {}) {
     };
     return { transport, closed: c.closed, end: async (force) => (force ? c.drop() : hung ? never : c.end()) };
   };
+  let joinFailures = options.joinFailures ?? 0;
   if (!options.join) saveCredentials(dir, { broker: 'mqtt://memory', nodeName: 'pi', username: 'pi', password: 'p', caPem: '' });
   const agent = new NodeChannelAgent({
     dataDir: dir, kubelet, info, log, clock, dial, random: () => 0, intervals: { metricsMs: 0 },
     token: 'fj1.x',
-    join: async () => ({ broker: 'mqtt://memory', nodeName: 'pi', username: 'pi', password: 'joined', caPem: '' }),
+    join: async () => {
+      if (options.refuse) throw new JoinRefused(options.refuse);
+      if (joinFailures-- > 0) throw new Error('connect ECONNREFUSED 10.0.0.1:8883');
+      return { broker: 'mqtt://memory', nodeName: 'pi', username: 'pi', password: 'joined', caPem: '' };
+    },
   });
   const up = (leaf: Parameters<typeof upTopic>[1]): ChannelMessage[] =>
     broker.publishedOn(upTopic('pi', leaf)).flatMap((p) => {
@@ -63,8 +70,52 @@ describe('NodeChannelAgent', () => {
     const t = await setup({ join: true });
     try {
       await t.agent.start();
+      await t.settle();
       expect(t.agent.credentials?.password).toBe('joined');
       expect(statSync(credentialsPath(t.dir)).mode & 0o777).toBe(0o600);
+    } finally {
+      await t.done();
+    }
+  });
+
+  it('keeps trying to join while the broker cannot be reached, without failing the agent', async () => {
+    const t = await setup({ join: true, joinFailures: 2 });
+    try {
+      await t.agent.start(); // resolves: the kubelet beside it keeps running its pods meanwhile
+      await t.settle();
+      expect(t.agent.credentials).toBeUndefined();
+      expect(t.logs.filter((l) => /join/.test(l.msg)).length).toBeGreaterThan(0);
+      t.clock.advance(1000);
+      await t.settle();
+      t.clock.advance(2000);
+      await t.settle();
+      expect(t.agent.credentials?.password).toBe('joined');
+      expect(statSync(credentialsPath(t.dir)).mode & 0o777).toBe(0o600);
+      expect(t.agent.connected).toBe(true);
+    } finally {
+      await t.done();
+    }
+  });
+
+  it('fails at start when the join is refused (the token is used up): retrying would not help', async () => {
+    const t = await setup({ join: true, refuse: 'join token abc is used up: 2 of 2 joins' });
+    try {
+      await expect(t.agent.start()).rejects.toThrow(/used up/);
+    } finally {
+      await t.done();
+    }
+  });
+
+  it('stops when asked in the middle of dialling (a broker slow to answer)', async () => {
+    let answer: () => void = () => undefined;
+    const t = await setup({ dialGate: new Promise<void>((r) => (answer = r)) });
+    try {
+      await t.agent.start();
+      await t.settle();
+      const stopped = t.agent.stop().then(() => 'stopped');
+      answer();
+      await t.settle();
+      expect(await Promise.race([stopped, new Promise((r) => setTimeout(() => r('still running'), 500))])).toBe('stopped');
     } finally {
       await t.done();
     }
@@ -109,7 +160,7 @@ describe('NodeChannelAgent', () => {
     }
   });
 
-  it('acknowledges a desired state it could not persist as not applied', async () => {
+  it('acknowledges a desired state it could not persist as not applied, and retries it', async () => {
     const t = await setup();
     try {
       await t.agent.start();
@@ -118,6 +169,12 @@ describe('NodeChannelAgent', () => {
       await t.server.publish(downTopic('pi', 'desired'), desired(9, []));
       await t.settle();
       expect(t.up('ack')).toEqual([{ kind: 'ack', version: 9, applied: false, error: 'no space left on device' }]);
+      // The retained state is not sent again while the link holds: the device tries again by itself.
+      t.kubelet.failPersist = false;
+      t.clock.advance(30_000);
+      await t.settle();
+      expect(t.kubelet.applied.map((s) => s.version)).toEqual([9]);
+      expect(t.up('ack').at(-1)).toEqual({ kind: 'ack', version: 9, applied: true });
     } finally {
       await t.done();
     }

@@ -6,11 +6,12 @@
 import { hostname } from 'node:os';
 import { realClock, type Clock } from '../../shared/clock';
 import { encodeMessage } from '../../shared/channel/messages';
+import { parseJoinToken } from '../../shared/channel/join-token';
 import { isNodeName, upTopic } from '../../shared/channel/topics';
 import type { ChannelTransport } from '../../shared/channel/transport';
 import type { KubeletApi } from '../kubelet/api';
 import { loadCredentials, saveCredentials, type DeviceCredentials } from './device-credentials';
-import { joinWithToken } from './join';
+import { JoinRefused, joinWithToken } from './join';
 import { AgentConnection, ConnectRefused, type ConnectionOptions } from './mqtt-connection';
 import { Session } from './session';
 import { RECONNECT_BACKOFF, Supervisor } from './supervisor';
@@ -83,20 +84,31 @@ export class NodeChannelAgent {
 
   constructor(private readonly options: ChannelAgentOptions) {}
 
-  /** Finds or obtains credentials (joining with the token), then starts the supervised link. */
+  /**
+   * Finds the stored credentials or joins with the token, then starts the supervised link. Rejects when the join
+   * is refused (JoinRefused, ConnectRefused) or cannot be tried (no token, a bad node name, a malformed token); a
+   * broker that cannot be reached yet (a device booting on a flaky link) does not fail the agent and its kubelet:
+   * the link retries the join with its backoff.
+   */
   async start(): Promise<void> {
     const o = this.options;
-    let creds = loadCredentials(o.dataDir);
+    const creds = loadCredentials(o.dataDir);
     if (!creds) {
       if (!o.token) throw new Error(`no device credentials in ${o.dataDir} and no join token: run with --token TOKEN (from \`flotilla token create\`) once`);
       const nodeName = o.nodeName ?? defaultNodeName();
       if (!isNodeName(nodeName)) throw new Error(`node name must be a lowercase DNS name: got "${nodeName}"`);
-      creds = await (o.join ?? joinWithToken)({ token: o.token, nodeName, facts: await o.info.facts(), ...(o.broker ? { broker: o.broker } : {}) });
-      saveCredentials(o.dataDir, creds);
-      o.log.info({ node: creds.nodeName, broker: creds.broker }, 'joined the fleet; device credentials stored');
+      if (!o.join) parseJoinToken(o.token); // a malformed token is no reason to retry
     }
-    if (o.broker) creds = { ...creds, broker: o.broker };
-    this.credentials = creds;
+    this.credentials = creds && o.broker ? { ...creds, broker: o.broker } : creds;
+    if (!this.credentials) {
+      try {
+        this.credentials = await this.join();
+      } catch (err) {
+        // Refused (bad token, or the broker says not authorized): say so now. Unreachable: the link retries it.
+        if (err instanceof JoinRefused || err instanceof ConnectRefused) throw err;
+        o.log.error({ err: (err as Error).message }, 'could not join the fleet yet; retrying');
+      }
+    }
     const clock = o.clock ?? realClock;
     this.supervisor = new Supervisor(
       { name: 'node-channel', run: (signal) => this.run(signal) },
@@ -105,12 +117,24 @@ export class NodeChannelAgent {
         backoff: RECONNECT_BACKOFF,
         ...(o.random ? { random: o.random } : {}),
         onRestart: ({ error, delayMs }) => {
-          if (error instanceof ConnectRefused) o.log.error({ node: creds?.nodeName, reason: error.message }, 'the broker refused this device (was its Node deleted?); retrying');
-          else o.log.warn({ err: error === undefined ? undefined : (error as Error).message, retryInMs: delayMs }, 'node channel link down; reconnecting');
+          const err = error === undefined ? undefined : (error as Error).message;
+          if (!this.credentials) o.log.error({ err, retryInMs: delayMs }, 'could not join the fleet yet; retrying');
+          else if (error instanceof ConnectRefused) o.log.error({ node: this.credentials.nodeName, reason: error.message }, 'the broker refused this device (was its Node deleted?); retrying');
+          else o.log.warn({ err, retryInMs: delayMs }, 'node channel link down; reconnecting');
         },
       },
     );
     this.supervisor.start();
+  }
+
+  /** Joins with the token and stores the device's own credentials (0600): from then on the token is not needed. */
+  private async join(): Promise<DeviceCredentials> {
+    const o = this.options;
+    const nodeName = o.nodeName ?? defaultNodeName();
+    const creds = await (o.join ?? joinWithToken)({ token: o.token ?? '', nodeName, facts: await o.info.facts(), ...(o.broker ? { broker: o.broker } : {}) });
+    saveCredentials(o.dataDir, creds);
+    o.log.info({ node: creds.nodeName, broker: creds.broker }, 'joined the fleet; device credentials stored');
+    return o.broker ? { ...creds, broker: o.broker } : creds;
   }
 
   async stop(): Promise<void> {
@@ -129,8 +153,7 @@ export class NodeChannelAgent {
 
   private async run(signal: AbortSignal): Promise<void> {
     const o = this.options;
-    const creds = this.credentials;
-    if (!creds) throw new Error('no credentials');
+    const creds = (this.credentials ??= await this.join());
     const clock = o.clock ?? realClock;
     const since = clock.now();
     const node = creds.nodeName;
@@ -145,7 +168,8 @@ export class NodeChannelAgent {
     this.link = link;
     const session = new Session({ node, kubelet: o.kubelet, transport: link.transport, clock, info: o.info, ...(o.metrics ? { metrics: o.metrics } : {}), intervals: { ...DEFAULT_INTERVALS, ...o.intervals }, log: o.log });
     this.session = session;
-    const aborted = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+    // stop() may have come while dialling: an abort that already happened fires no event.
+    const aborted = new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
     try {
       await Promise.race([session.open(since), link.closed]);
       this.connected = true;

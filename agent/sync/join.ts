@@ -50,7 +50,12 @@ export function fetchPinnedCa(url: string, fingerprint: string, timeoutMs = 10_0
   });
 }
 
-/** Joins; resolves with the credentials to save, rejects with the server's reason when refused. */
+/** The server refused the join (expired, used-up or revoked token, a taken name): trying again will not help. */
+export class JoinRefused extends Error {
+  override readonly name = 'JoinRefused';
+}
+
+/** Joins; resolves with the credentials to save, rejects with the server's reason (JoinRefused) when refused. */
 export async function joinWithToken(options: JoinOptions): Promise<DeviceCredentials> {
   const token = parseJoinToken(options.token);
   const broker = options.broker ?? token.broker;
@@ -68,7 +73,7 @@ export async function joinWithToken(options: JoinOptions): Promise<DeviceCredent
         if (!d.ok || d.message.kind !== 'joinReply') return;
         clearTimeout(timer);
         const m = d.message;
-        if (!m.ok) return reject(new Error(m.reason));
+        if (!m.ok) return reject(new JoinRefused(m.reason));
         try {
           resolve(JSON.parse(open(m, key.privateKey, token.secret)) as JoinGrant);
         } catch (err) {

@@ -92,9 +92,9 @@ export class AgentConnection implements ChannelTransport {
     });
   }
 
-  subscribe(filters: string[]): Promise<void> {
+  subscribe(filters: string[], options: { qos?: 0 | 1 } = {}): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.client.subscribe(filters, { qos: 1 }, (err, granted) => {
+      this.client.subscribe(filters, { qos: options.qos ?? 1 }, (err, granted) => {
         if (err) return reject(err);
         const refused = (granted ?? []).filter((g) => g.qos === 128);
         if (refused.length > 0) return reject(new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`));

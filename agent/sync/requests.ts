@@ -12,6 +12,8 @@ import type { ChannelLog } from './types';
 const CHUNK_BYTES = 32 * 1024;
 const CHUNK_MS = 100;
 const MAX_RUNNING = 16;
+/** An exec the server gave no timeout ends after this: the server stops waiting long before. */
+export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 
 export class RequestHandler {
   private readonly running = new Map<string, AbortController>();
@@ -30,7 +32,7 @@ export class RequestHandler {
       return;
     }
     this.running.set(req.id, abort);
-    const work = req.kind === 'logs' ? this.logs(req, abort.signal) : this.exec(req);
+    const work = req.kind === 'logs' ? this.logs(req, abort.signal) : this.exec(req, abort.signal);
     void work.finally(() => this.running.delete(req.id));
   }
 
@@ -93,9 +95,11 @@ export class RequestHandler {
     await this.respond({ kind: 'done', id: req.id, seq: seq++, ...(error ? { error } : {}) }).catch((err: unknown) => this.deps.log.debug({ err }, 'logs response lost'));
   }
 
-  private async exec(req: ExecRequest): Promise<void> {
+  /** Holds its slot until the command ends, its deadline passes, the server cancels it or the session ends. */
+  private async exec(req: ExecRequest, signal: AbortSignal): Promise<void> {
     try {
-      const r = await this.deps.kubelet.exec({ namespace: req.namespace, name: req.pod, ...(req.container ? { container: req.container } : {}) }, req.command, req.timeoutMs ? { timeoutMs: req.timeoutMs } : {});
+      const ref = { namespace: req.namespace, name: req.pod, ...(req.container ? { container: req.container } : {}) };
+      const r = await this.deps.kubelet.exec(ref, req.command, { timeoutMs: req.timeoutMs || DEFAULT_EXEC_TIMEOUT_MS, signal });
       const cap = (s: string): string => (s.length > 100 * 1024 ? s.slice(s.length - 100 * 1024) : s);
       await this.respond({ kind: 'execResult', id: req.id, exitCode: Math.max(-1, Math.min(255, r.exitCode)), stdout: cap(r.stdout), stderr: cap(r.stderr) });
       await this.respond({ kind: 'done', id: req.id, seq: 1 });

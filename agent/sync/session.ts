@@ -7,7 +7,7 @@
 import type { Clock, TimerHandle } from '../../shared/clock';
 import { decodeMessage } from '../../shared/channel/decode';
 import { encodeMessage, type DesiredMessage, type EventReport, type PodStatusReport, type UpMessage } from '../../shared/channel/messages';
-import { deviceDownFilter, upTopic, type UpLeaf } from '../../shared/channel/topics';
+import { deviceDownFilter, downTopic, upTopic, type UpLeaf } from '../../shared/channel/topics';
 import type { ChannelTransport } from '../../shared/channel/transport';
 import type { KubeletApi, KubeletEvent, PodStatusUpdate } from '../kubelet/api';
 import { RequestHandler } from './requests';
@@ -25,6 +25,9 @@ export interface SessionDeps {
 }
 
 const MAX_EVENTS_BUFFERED = 200;
+/** A desired state that could not be persisted (full disk) is tried again after this, doubling to 5 min. */
+const PERSIST_RETRY_MS = 5_000;
+const PERSIST_RETRY_MAX_MS = 300_000;
 
 function report(u: PodStatusUpdate): PodStatusReport {
   return { namespace: u.namespace, name: u.name, uid: u.uid, version: u.version, status: u.status, ...(u.terminated ? { terminated: true } : {}) };
@@ -42,6 +45,8 @@ export class Session {
   private lastStatusAt = 0;
   private newestDesired: DesiredMessage | undefined;
   private applying = false;
+  private persistRetry: TimerHandle | undefined;
+  private persistFailures = 0;
   private readonly requests: RequestHandler;
   private closed = false;
 
@@ -55,7 +60,11 @@ export class Session {
     this.unsubscribe.push(d.transport.onMessage((topic, payload) => this.receive(topic, payload)));
     this.unsubscribe.push(d.kubelet.onPodStatus((u) => this.podChanged(u)));
     this.unsubscribe.push(d.kubelet.onEvent((e) => this.eventHappened(e)));
-    await d.transport.subscribe([deviceDownFilter(d.node)]);
+    // Requests at QoS 0: the broker queues none for this device while it is offline — the server answered them with
+    // an error long ago, they must not run when it is back. (Resubscribing down/+ replaces an older QoS 1 subscription.)
+    // Desired states at QoS 1, so that a broker under pressure never drops the newest one on a slow live link.
+    await d.transport.subscribe([deviceDownFilter(d.node)], { qos: 0 });
+    await d.transport.subscribe([downTopic(d.node, 'desired')], { qos: 1 });
     await this.send('presence', { kind: 'presence', online: true, since }, { retain: true });
     this.heartbeat();
     await this.checkStatus(true);
@@ -71,6 +80,7 @@ export class Session {
     for (const slot of this.periodic) slot.timer?.cancel();
     this.podTimer?.cancel();
     this.eventTimer?.cancel();
+    this.persistRetry?.cancel();
     for (const u of this.unsubscribe) u();
     this.requests.cancelAll();
   }
@@ -172,10 +182,12 @@ export class Session {
         if (next.version > kubelet.desiredVersion('server')) {
           try {
             await kubelet.setDesiredState('server', { version: next.version, pods: next.pods, configMaps: next.configMaps, secrets: next.secrets });
+            this.persistFailures = 0;
           } catch (err) {
             applied = false;
             error = (err as Error).message;
-            this.deps.log.error({ err, version: next.version }, 'desired state could not be persisted');
+            this.deps.log.error({ err, version: next.version }, 'desired state could not be persisted; will retry');
+            this.retryPersist(next);
           }
         }
         this.quietly(this.send('ack', { kind: 'ack', version: next.version, applied, ...(error ? { error } : {}) }), 'ack');
@@ -183,5 +195,17 @@ export class Session {
     } finally {
       this.applying = false;
     }
+  }
+
+  /** The broker holds the state retained but sends it again only on a reconnect: try again by ourselves. */
+  private retryPersist(failed: DesiredMessage): void {
+    const delay = Math.min(PERSIST_RETRY_MS * 2 ** this.persistFailures++, PERSIST_RETRY_MAX_MS);
+    this.persistRetry?.cancel();
+    this.persistRetry = this.deps.clock.setTimeout(() => {
+      this.persistRetry = undefined;
+      if (this.closed) return;
+      if (!this.newestDesired || this.newestDesired.version < failed.version) this.newestDesired = failed;
+      void this.applyDesired();
+    }, delay);
   }
 }

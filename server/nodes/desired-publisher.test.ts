@@ -96,6 +96,20 @@ describe('DesiredStatePublisher', () => {
     expect(published('a')).toHaveLength(2);
   });
 
+  it("tells the device a pod's terminal phase (once it is Succeeded or Failed) and no other status", async () => {
+    const { store, published, settle } = await setup();
+    await store.create('nodes', node('a'));
+    await store.create('pods', pod('job', 'a', { restartPolicy: 'Never' }));
+    await settle();
+    const ref = { resource: 'pods', namespace: 'default', name: 'job' };
+    await store.guaranteedUpdate(ref, (p) => ({ ...p, status: { phase: 'Running', podIP: '10.0.0.2' } }));
+    await settle();
+    expect(published('a').map((m) => m.pods[0]?.status)).toEqual([undefined]);
+    await store.guaranteedUpdate(ref, (p) => ({ ...p, status: { phase: 'Succeeded', podIP: '10.0.0.2' } }));
+    await settle();
+    expect(published('a').map((m) => m.pods[0]?.status)).toEqual([undefined, { phase: 'Succeeded' }]);
+  });
+
   it('republishes when a referenced ConfigMap changes, and a graceful delete as a deletionTimestamp', async () => {
     const { store, published, settle } = await setup();
     await store.create('nodes', node('a'));

@@ -43,11 +43,19 @@ export const podIndexes: Record<string, (pod: KubeObject) => string[]> = {
   secrets: (pod) => podReferences(pod).secrets.map((n) => `${pod.metadata.namespace ?? ''}/${n}`),
 };
 
-/** What the device needs of an object: no resourceVersion or managedFields (status churn must not resend the state). */
+/**
+ * What the device needs of an object: no resourceVersion or managedFields (status churn must not resend the state).
+ * Of a pod's status only a terminal phase goes (it changes once): as the kubelet reads it from the apiserver, so a
+ * completed pod whose containers were pruned from the device is not run again after an agent restart.
+ */
 function forDevice<T extends KubeObject>(obj: Readonly<T>, dropStatus: boolean): T {
   const { resourceVersion: _rv, managedFields: _mf, ...metadata } = obj.metadata;
   const out = { ...obj, metadata } as T;
-  if (dropStatus) delete out.status;
+  if (dropStatus) {
+    const phase = (obj.status as { phase?: unknown } | undefined)?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') out.status = { phase };
+    else delete out.status;
+  }
   return out;
 }
 

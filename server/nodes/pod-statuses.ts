@@ -4,7 +4,7 @@
 // finishes the deletion, as the kubelet does with a zero grace period.
 
 import type { Logger } from 'pino';
-import type { Pod } from '../../shared/api/core';
+import type { Pod, PodStatus } from '../../shared/api/core';
 import type { PodStatusesMessage, PodStatusReport } from '../../shared/channel/messages';
 import { isFlotillaError } from '../../shared/errors';
 import type { Informer } from '../informer/informer';
@@ -38,8 +38,8 @@ export class PodStatusWriter {
         this.applied.delete(s.uid);
         return;
       }
-      if (JSON.stringify(pod.status ?? {}) === JSON.stringify(s.status)) return;
-      await this.deps.store.guaranteedUpdate(ref, (current) => ({ ...current, status: s.status }), { preconditions: { uid: s.uid } });
+      if (JSON.stringify(pod.status ?? {}) === JSON.stringify(keepTimes(pod.status, s.status))) return;
+      await this.deps.store.guaranteedUpdate(ref, (current) => ({ ...current, status: keepTimes((current as Pod).status, s.status) }), { preconditions: { uid: s.uid } });
     } catch (err) {
       if (isFlotillaError(err, 'NotFound') || isFlotillaError(err, 'Conflict')) return;
       throw err;
@@ -49,4 +49,23 @@ export class PodStatusWriter {
   forgetPod(uid: string): void {
     this.applied.delete(uid);
   }
+}
+
+/**
+ * The reported status, with the times the store already holds where they still hold: a condition's
+ * lastTransitionTime while its status is the same, and the pod's startTime (set once). A restarted agent
+ * knows no transition before its own start (and a Pi without a clock may not know the date yet); without this
+ * every agent restart would reset Ready's lastTransitionTime, and with it minReadySeconds' availability.
+ */
+export function keepTimes(stored: PodStatus | undefined, reported: PodStatus): PodStatus {
+  if (!stored) return reported;
+  const out: PodStatus = { ...reported };
+  if (stored.startTime) out.startTime = stored.startTime;
+  if (reported.conditions) {
+    out.conditions = reported.conditions.map((c) => {
+      const before = stored.conditions?.find((b) => b.type === c.type);
+      return before && before.status === c.status && before.lastTransitionTime ? { ...c, lastTransitionTime: before.lastTransitionTime } : c;
+    });
+  }
+  return out;
 }

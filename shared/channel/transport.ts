@@ -12,8 +12,11 @@ export type MessageHandler = (topic: string, payload: Buffer) => void;
 export interface ChannelTransport {
   /** Resolves once the broker has the message (QoS 1) or it was written (QoS 0). Rejects when not connected. */
   publish(topic: string, payload: string | Buffer, options?: PublishOptions): Promise<void>;
-  /** Subscribes at QoS 1. Retained messages on matching topics are delivered to the handlers. */
-  subscribe(filters: string[]): Promise<void>;
+  /**
+   * Subscribes at QoS 1 (or `qos`). Retained messages on matching topics are delivered to the handlers. At QoS 0 a
+   * broker keeps nothing for the client while it is offline, even in a persistent session.
+   */
+  subscribe(filters: string[], options?: { qos?: 0 | 1 }): Promise<void>;
   /** Every message arriving on this connection's subscriptions. Returns unsubscribe. */
   onMessage(handler: MessageHandler): () => void;
 }

@@ -225,7 +225,7 @@ export class FakeRuntime implements Runtime {
     return this.images.has(ref);
   }
 
-  async pullImage(ref: string, policy: PullPolicy): Promise<string> {
+  async pullImage(ref: string, policy: PullPolicy, _options: { signal?: AbortSignal } = {}): Promise<string> {
     if (policy !== 'Always' && this.images.has(ref)) return imageId(ref);
     if (policy === 'Never') throw new FlotillaError('NotFound', `image ${ref} is not present and its pull policy is Never`);
     if (!this.pullable.has(ref)) throw new FlotillaError('ServiceUnavailable', `pull ${ref}: no registry serves it`);

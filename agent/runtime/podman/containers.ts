@@ -3,7 +3,7 @@
 import { FlotillaError } from '../../../shared/errors';
 import { labelFilters, type PodmanHttp } from './http';
 import type { ContainerCreateSpec, ContainerInspect, ContainerListEntry, ExecInspect, IdResponse, Labels } from './libpod-types';
-import { demux, framesToLines, type StreamName } from './streams';
+import { collectTails, demux, framesToLines, type StreamName } from './streams';
 
 const enc = encodeURIComponent;
 
@@ -20,7 +20,12 @@ export interface ExecOptions {
   workingDir?: string;
   user?: string;
   signal?: AbortSignal;
+  /** Output kept per stream (the end of it). Default MAX_EXEC_OUTPUT_BYTES. */
+  maxOutputBytes?: number;
 }
+
+/** 1 MiB of each stream: more than any answer carries, little for a Pi's memory. */
+export const MAX_EXEC_OUTPUT_BYTES = 1024 * 1024;
 
 export class ContainersApi {
   constructor(private readonly http: PodmanHttp) {}
@@ -83,16 +88,15 @@ export class ContainersApi {
     }
   }
 
-  /** Runs `cmd` in the running container and collects stdout, stderr and the exit code. */
+  /** Runs `cmd` in the running container and collects stdout, stderr (the last `maxOutputBytes` of each) and the exit code. */
   async exec(id: string, cmd: string[], options: ExecOptions = {}): Promise<{ exitCode: number; stdout: Buffer; stderr: Buffer }> {
     const env = options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v}`) : undefined;
     const body = { AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false, Cmd: cmd, Env: env, WorkingDir: options.workingDir, User: options.user };
     const created = await this.http.json<IdResponse>('POST', `/containers/${enc(id)}/exec`, { body });
     const res = await this.http.request('POST', `/exec/${enc(created.Id)}/start`, { body: { Detach: false, Tty: false }, signal: options.signal });
-    const out: Record<StreamName, Buffer[]> = { stdin: [], stdout: [], stderr: [] };
-    for await (const frame of demux(res)) out[frame.stream].push(frame.data);
+    const { stdout, stderr } = await collectTails(demux(res), options.maxOutputBytes ?? MAX_EXEC_OUTPUT_BYTES);
     const inspect = await this.execInspect(created.Id);
-    return { exitCode: inspect.ExitCode, stdout: Buffer.concat(out.stdout), stderr: Buffer.concat(out.stderr) };
+    return { exitCode: inspect.ExitCode, stdout, stderr };
   }
 
   /** The exec session's state; right after its stream ends Podman may still be recording the exit code. */

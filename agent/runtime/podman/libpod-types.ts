@@ -40,6 +40,8 @@ export interface ContainerCreateSpec {
   env?: Record<string, string>;
   work_dir?: string;
   user?: string;
+  /** Supplementary groups of the container's process (numeric gids as strings). */
+  groups?: string[];
   mounts?: LibpodMount[];
   cap_add?: string[];
   cap_drop?: string[];

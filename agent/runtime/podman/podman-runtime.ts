@@ -165,6 +165,7 @@ export class PodmanRuntime implements Runtime {
       env: spec.env,
       work_dir: spec.workingDir,
       user: spec.user,
+      ...(spec.supplementalGroups?.length ? { groups: spec.supplementalGroups.map(String) } : {}),
       labels,
       restart_policy: 'no',
       stop_timeout: spec.stopGraceSeconds ?? 30,
@@ -220,10 +221,21 @@ export class PodmanRuntime implements Runtime {
     return this.client.containers.wait(id);
   }
 
-  async exec(id: string, command: string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> {
-    const signal = options.timeoutMs !== undefined ? AbortSignal.timeout(options.timeoutMs) : undefined;
-    const r = await this.client.containers.exec(id, command, { signal });
-    return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+  async exec(id: string, command: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
+    // Node 18 has no AbortSignal.any: one controller for the deadline and the caller's signal.
+    const abort = new AbortController();
+    const timer = options.timeoutMs !== undefined ? setTimeout(() => abort.abort(new Error(`exec timed out after ${options.timeoutMs} ms`)), options.timeoutMs) : undefined;
+    timer?.unref();
+    const onAbort = (): void => abort.abort(options.signal?.reason);
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const r = await this.client.containers.exec(id, command, { signal: abort.signal });
+      return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {
@@ -234,9 +246,9 @@ export class PodmanRuntime implements Runtime {
     return this.client.images.exists(ref);
   }
 
-  async pullImage(ref: string, policy: PullPolicy): Promise<string> {
+  async pullImage(ref: string, policy: PullPolicy, pull: { signal?: AbortSignal } = {}): Promise<string> {
     const registry = registryOf(ref);
-    const options = registry !== undefined && this.insecure.has(registry) ? { tlsVerify: false } : {};
+    const options = { ...(registry !== undefined && this.insecure.has(registry) ? { tlsVerify: false } : {}), ...(pull.signal ? { signal: pull.signal } : {}) };
     if (policy === 'Always') return this.client.images.pull(ref, 'always', options);
     try {
       return (await this.client.images.inspect(ref)).Id;

@@ -1,6 +1,6 @@
 // Unit tests for the libpod stream decoders: frames across chunk boundaries, lines per stream, NDJSON.
 
-import { demux, framesToLines, ndjson, splitTimestamp, type Frame } from './streams';
+import { collectTails, demux, framesToLines, ndjson, splitTimestamp, type Frame } from './streams';
 
 function frame(stream: number, text: string): Buffer {
   const payload = Buffer.from(text);
@@ -42,6 +42,16 @@ describe('demux', () => {
       { stream: 'stderr', line: 'tail' },
     ]);
   });
+
+  it('cuts a line that never ends into pieces of maxLine characters instead of holding it all', async () => {
+    async function* frames(): AsyncGenerator<Frame> {
+      for (let i = 0; i < 100; i++) yield { stream: 'stdout', data: Buffer.from('x'.repeat(1000)) };
+      yield { stream: 'stdout', data: Buffer.from('y\n') };
+    }
+    const lines = await collect(framesToLines(frames(), 30_000));
+    expect(lines.map((l) => l.line.length)).toEqual([30_000, 30_000, 30_000, 10_001]);
+    expect(lines.map((l) => l.line).join('')).toBe(`${'x'.repeat(100_000)}y`);
+  });
 });
 
 describe('ndjson', () => {
@@ -60,5 +70,19 @@ describe('splitTimestamp', () => {
     const got = splitTimestamp(line);
     expect(got.time?.toISOString()).toBe(iso);
     expect(got.rest).toBe(rest);
+  });
+});
+
+describe('collectTails', () => {
+  it('keeps only the last maxBytes of each stream, so a command that prints without end cannot fill memory', async () => {
+    async function* frames(): AsyncGenerator<Frame> {
+      for (let i = 0; i < 1000; i++) yield { stream: 'stdout', data: Buffer.from(`line ${String(i).padStart(4, '0')}\n`) };
+      yield { stream: 'stderr', data: Buffer.from('oops\n') };
+    }
+    const { stdout, stderr, dropped } = await collectTails(frames(), 100);
+    expect(stdout.length).toBeLessThanOrEqual(100);
+    expect(stdout.toString().endsWith('line 0998\nline 0999\n')).toBe(true);
+    expect(stderr.toString()).toBe('oops\n');
+    expect(dropped).toBe(10_000 - 100);
   });
 });

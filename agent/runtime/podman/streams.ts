@@ -27,14 +27,52 @@ export async function* demux(chunks: AsyncIterable<Buffer | string>): AsyncGener
   }
 }
 
-/** Regroups frames into whole lines per stream (without the newline); a last unterminated line is kept. */
-export async function* framesToLines(frames: AsyncIterable<Frame>): AsyncGenerator<{ stream: StreamName; line: string }> {
+/**
+ * Collects stdout and stderr, keeping only the last `maxBytes` of each (an exec's output is answered capped
+ * anyway; a command that prints without end must not fill the agent's memory). `dropped`: bytes let go.
+ */
+export async function collectTails(frames: AsyncIterable<Frame>, maxBytes: number): Promise<{ stdout: Buffer; stderr: Buffer; dropped: number }> {
+  const kept: Record<'stdout' | 'stderr', { chunks: Buffer[]; bytes: number }> = { stdout: { chunks: [], bytes: 0 }, stderr: { chunks: [], bytes: 0 } };
+  let dropped = 0;
+  for await (const frame of frames) {
+    if (frame.stream === 'stdin') continue;
+    const k = kept[frame.stream];
+    k.chunks.push(frame.data);
+    k.bytes += frame.data.length;
+    // Compacted only past twice the limit, so each byte is copied a bounded number of times.
+    if (k.bytes > 2 * maxBytes) {
+      const all = Buffer.concat(k.chunks);
+      const tail = Buffer.from(all.subarray(all.length - maxBytes));
+      dropped += all.length - tail.length;
+      k.chunks = [tail];
+      k.bytes = tail.length;
+    }
+  }
+  const tail = (k: { chunks: Buffer[] }): Buffer => {
+    const all = Buffer.concat(k.chunks);
+    if (all.length <= maxBytes) return all;
+    dropped += all.length - maxBytes;
+    return all.subarray(all.length - maxBytes);
+  };
+  return { stdout: tail(kept.stdout), stderr: tail(kept.stderr), dropped };
+}
+
+/** Longest line held back waiting for its newline; a longer one is given in pieces (the CRI cuts at 16 KiB). */
+export const MAX_LINE_CHARS = 64 * 1024;
+
+/**
+ * Regroups frames into whole lines per stream (without the newline); a last unterminated line is kept. A line
+ * longer than `maxLine` characters is given in pieces, so that output without newlines cannot fill memory.
+ */
+export async function* framesToLines(frames: AsyncIterable<Frame>, maxLine = MAX_LINE_CHARS): AsyncGenerator<{ stream: StreamName; line: string }> {
   const partial: Partial<Record<StreamName, string>> = {};
   for await (const frame of frames) {
     const text = (partial[frame.stream] ?? '') + frame.data.toString('utf8');
     const parts = text.split('\n');
-    partial[frame.stream] = parts.pop() ?? '';
+    let rest = parts.pop() ?? '';
     for (const line of parts) yield { stream: frame.stream, line };
+    for (; rest.length > maxLine; rest = rest.slice(maxLine)) yield { stream: frame.stream, line: rest.slice(0, maxLine) };
+    partial[frame.stream] = rest;
   }
   for (const [stream, rest] of Object.entries(partial)) if (rest) yield { stream: stream as StreamName, line: rest };
 }

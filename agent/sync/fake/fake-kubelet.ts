@@ -77,7 +77,7 @@ export class FakeKubelet implements KubeletApi {
     for (const line of shown) yield { stream: 'stdout', line, ...(options.timestamps ? { time: new Date(0) } : {}) };
   }
 
-  async exec(ref: ContainerRef, command: string[]): Promise<ExecResult> {
+  async exec(ref: ContainerRef, command: string[], _options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
     if (![...this.statuses.values()].some((s) => s.namespace === ref.namespace && s.name === ref.name && !s.terminated)) throw notFound('pods', ref.name);
     return { exitCode: 0, stdout: `${command.join(' ')}\n`, stderr: '' };
   }
