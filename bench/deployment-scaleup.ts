@@ -1,19 +1,23 @@
 // Bench: a Deployment scaled from 0 to 10,000 replicas over 1,000 simulated nodes, on the real
-// store (NedbStore, default mode) with the whole controller manager, the test binder (a
-// round-robin stand-in for the scheduler) and simulated kubelets that report a bound pod Running
-// at once. Prints when all pods were created, bound, Running and the Deployment available, and
-// the store write rate, beside kube-controller-manager's documented client QPS defaults.
+// store (NedbStore, default mode) with the whole controller manager and the real scheduler wired as
+// in `flotilla server` (one InformerFactory, Scheduled events through a queued sink), and
+// simulated kubelets that report a bound pod Running at once — all in one process, no node channel
+// (bench/deployment-scaleup-fleet.ts runs the same over MQTT with `flotilla sim`). Prints when all
+// pods were created, scheduled, Running and the Deployment available, and the store write rate,
+// beside kube-controller-manager's documented client QPS defaults.
 // Run: node -r ./test/setup/swc-register.js bench/deployment-scaleup.ts [replicas] [nodes]
 
 import pino from 'pino';
 import type { Pod } from '../shared/api/core';
 import { realClock } from '../shared/clock';
 import type { Deployment } from '../shared/api/workloads';
-import { TestBinder } from '../server/controllers/fake/binder';
 import { deploymentManifest } from '../server/controllers/fake/objects';
 import { SimKubelet } from '../server/controllers/fake/sim-kubelet';
 import { ControllerManager } from '../server/controllers/manager';
 import { ensureSystemNamespaces } from '../server/controllers/namespace';
+import { QueuedEventSink } from '../server/events/queued-sink';
+import { EventRecorder } from '../server/events/recorder';
+import { Scheduler } from '../server/scheduler/scheduler';
 import { openStore } from '../server/store';
 import { tempDir } from './store-fixtures';
 
@@ -36,15 +40,16 @@ async function main(): Promise<void> {
   const manager = new ControllerManager({ store, logger, clock: realClock });
   const { pods, nodes } = manager.informers;
   const kubelet = new SimKubelet({ store, clock: realClock, pods, nodes, startDelayMs: 0, stopDelayMs: 0 });
-  const binder = new TestBinder({ store, pods, nodes, concurrency: 256 });
+  const events = new QueuedEventSink(new EventRecorder(store, { component: 'default-scheduler' }));
+  const scheduler = new Scheduler({ store, informers: manager.factory, events, logger });
   for (let i = 0; i < NODES; i++) await kubelet.addNode(`node-${String(i).padStart(4, '0')}`);
   await manager.start();
+  await scheduler.start();
   await kubelet.start();
-  await binder.start();
   await store.create('deployments.apps', deploymentManifest('fleet-app', { replicas: 0 }));
   await new Promise((r) => setTimeout(r, 500));
 
-  const seen = { created: 0, bound: 0, running: 0 };
+  const seen = { created: 0, scheduled: 0, running: 0 };
   const at: Record<string, number> = {};
   const bound = new Set<string>();
   const running = new Set<string>();
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
     if (e.type === 'ADDED') mark('created');
     if (pod.spec?.nodeName && !bound.has(key)) {
       bound.add(key);
-      mark('bound');
+      mark('scheduled');
     }
     if (pod.status?.phase === 'Running' && !running.has(key)) {
       running.add(key);
@@ -86,16 +91,17 @@ async function main(): Promise<void> {
   const writes = Number(store.currentResourceVersion()) - rv0;
   stop();
   stopD();
-  binder.stop();
   kubelet.stop();
+  await scheduler.stop();
+  await events.whenDrained();
   await manager.stop();
   await store.close();
   t.remove();
 
-  console.log(`Deployment scale-up 0 → ${REPLICAS} replicas over ${NODES} simulated nodes (NedbStore, test binder, simulated kubelets)`);
+  console.log(`Deployment scale-up 0 → ${REPLICAS} replicas over ${NODES} simulated nodes (NedbStore, controller manager, real scheduler, simulated kubelets; one process)`);
   if (outcome === 'timeout') console.log(`  DID NOT FINISH within ${fmt(LIMIT_MS)}: ${JSON.stringify(seen)}`);
   console.log(`  all pods created        ${at.created !== undefined ? fmt(at.created) : '-'}`);
-  console.log(`  all pods bound          ${at.bound !== undefined ? fmt(at.bound) : '-'}`);
+  console.log(`  all pods scheduled      ${at.scheduled !== undefined ? fmt(at.scheduled) : '-'}`);
   console.log(`  all pods Running        ${at.running !== undefined ? fmt(at.running) : '-'}`);
   console.log(`  Deployment available    ${at.available !== undefined ? fmt(at.available) : '-'}`);
   const podRate = at.running !== undefined ? (REPLICAS / at.running) * 1000 : 0;

@@ -5,80 +5,17 @@
 // heartbeat-to-store latency p99, idle uplink per device, reconnect time and pod restarts.
 // Usage: npm run build && node -r ./test/setup/swc-register.js bench/node-fleet.ts [nodes=2000] [steadySeconds=30]
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readKubeconfig } from '../server/auth/kubeconfig';
 import { startMosquitto, type Mosquitto } from '../test/helpers/mosquitto';
+import { BIN, metrics, start, startServer, usage, waitFor, type Proc } from './fleet-fixtures';
 
-const BIN = resolve(__dirname, '..', 'dist', 'bin', 'flotilla.js');
 const KUBEEDGE_NODES_PER_CORE = 100_000 / 188;
 const KUBEEDGE_IDLE_KBPS = 0.25;
-
-interface Proc {
-  proc: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  exited: Promise<void>;
-}
-
-function start(args: string[]): Proc {
-  const proc = spawn(process.execPath, ['--max-old-space-size=4096', BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const lines: Array<Record<string, unknown>> = [];
-  let buf = '';
-  proc.stderr?.on('data', (c: Buffer) => {
-    buf += c.toString();
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        /* not JSON */
-      }
-    }
-  });
-  return { proc, lines, exited: new Promise((r) => proc.once('exit', () => r())) };
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, f: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-/** CPU seconds (user+sys) and RSS bytes of a process, from /proc. */
-function usage(pid: number): { cpuS: number; rss: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(f[11]) + Number(f[12]);
-  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-  return { cpuS: ticks / 100, rss };
-}
-
-async function metrics(kubeconfig: string, port: number): Promise<Record<string, number>> {
-  const kc = readKubeconfig(kubeconfig);
-  const text = await new Promise<string>((res, rej) => {
-    const req = request({ host: '127.0.0.1', port, path: '/metrics', ca: kc.caPem, headers: { Authorization: `Bearer ${kc.token}` } }, (r) => {
-      let body = '';
-      r.on('data', (c: Buffer) => (body += c.toString()));
-      r.on('end', () => res(body));
-    });
-    req.on('error', rej);
-    req.end();
-  });
-  const out: Record<string, number> = {};
-  for (const line of text.split('\n')) {
-    const m = /^(flotilla_[a-z0-9_]+) ([-0-9.e+]+)$/.exec(line);
-    if (m?.[1] && m[2]) out[m[1]] = Number(m[2]);
-  }
-  return out;
-}
 
 /** Creates `count` pods spread over the simulated nodes, through the API (50 in flight). */
 async function createPods(kubeconfig: string, port: number, count: number, nodes: number): Promise<void> {
@@ -97,16 +34,6 @@ async function createPods(kubeconfig: string, port: number, count: number, nodes
   await Promise.all(Array.from({ length: 50 }, async () => {
     while (next < count) await post(next++ * Math.max(1, Math.floor(nodes / count)));
   }));
-}
-
-async function startServer(dataDir: string, extra: string[]): Promise<{ p: Proc; port: number; mqttPort?: number }> {
-  const p = start(['server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', '--mqtts-port', 'off', ...extra]);
-  const ready = await waitFor('server ready', 60_000, () => p.lines.find((l) => l.msg === 'flotilla server ready')).catch((err: unknown) => {
-    p.proc.kill('SIGKILL');
-    throw err;
-  });
-  const mqtt = ready.mqtt as { port?: number } | undefined;
-  return { p, port: Number(ready.port), ...(mqtt?.port !== undefined ? { mqttPort: mqtt.port } : {}) };
 }
 
 interface Figures {

@@ -75,11 +75,14 @@ token
 
 program
   .command('sim')
-  .description('run N simulated devices (fake kubelet, real node channel) joined with a join token')
+  .description('run N simulated devices (real node channel and kubelet on a fake runtime) joined with a join token')
   .requiredOption('--token <token>', 'join token from `flotilla token create`')
-  .option('--nodes <n>', 'how many devices', '10')
+  .option('--nodes <n>', 'how many devices (default: the sum of --sizes, else 10)')
+  .option('--sizes <size:n,...>', 'board sizes in node order, e.g. pi-zero-2w:10,pi-4-4g:30,pi-5-8g:10 (default: all pi-4-4g)')
+  .option('--labels <k=v,...>', 'labels every simulated node reports')
+  .option('--lightweight', 'a fake kubelet (pods Running at once, no restarts, no Job exits) instead of the real one')
   .option('--broker <url>', "override the token's broker URL")
-  .option('--data-dir <dir>', 'where each simulated device keeps its credentials', './sim-data')
+  .option('--data-dir <dir>', 'where each simulated device keeps its credentials and desired state', './sim-data')
   .option('--prefix <name>', 'node names are PREFIX-00001, …', 'sim')
   .option('--heartbeat <seconds>', 'heartbeat interval (default 10)')
   .option('--status-every <seconds>', 'how often to log connected nodes and uplink bytes', '10')

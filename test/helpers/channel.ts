@@ -11,7 +11,7 @@ import pino from 'pino';
 import { mqttDialer, NodeChannelAgent, type Dialer } from '../../agent/sync/channel-agent';
 import { FakeKubelet } from '../../agent/sync/fake/fake-kubelet';
 import type { MetricsSource } from '../../agent/sync/types';
-import { simInfo } from '../../agent/sim/sim';
+import { simInfo } from '../../agent/sim/node-info';
 import { FLOTILLA_BIN } from './server-process';
 
 export function joinToken(dataDir: string, args: string[] = []): string {

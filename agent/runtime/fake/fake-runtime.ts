@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Labels } from '../../../shared/api/types';
-import { realClock, type Clock } from '../../../shared/clock';
+import { realClock, type Clock, type TimerHandle } from '../../../shared/clock';
 import { FlotillaError, notFound } from '../../../shared/errors';
 import * as L from '../types';
 import type {
@@ -17,8 +17,8 @@ export interface FakeRuntimeOptions {
   clock?: Clock;
   /** Images present at the start. */
   images?: string[];
-  /** Images a pull can fetch; others fail to pull. */
-  pullable?: string[];
+  /** Images a pull can fetch ("any": every image, as for simulated fleets); others fail to pull. */
+  pullable?: string[] | 'any';
   /** The infra image, "loaded" by the first runSandbox. Default localhost/flotilla/pause:fake. */
   pauseImage?: string;
   programs?: FakePrograms;
@@ -39,6 +39,8 @@ interface FakeContainer {
   followers: Set<Channel<LogLine>>;
   waiters: Array<(code: number) => void>;
   server?: Promise<Server | undefined>;
+  /** Ends a program that runs for a while (`runMs`). */
+  exitTimer?: TimerHandle;
 }
 
 const imageId = (ref: string): string => createHash('sha256').update(ref).digest('hex');
@@ -55,7 +57,7 @@ const matches = (labels: Labels, want: Labels | undefined): boolean => Object.en
 export class FakeRuntime implements Runtime {
   private readonly clock: Clock;
   private readonly images: Set<string>;
-  private readonly pullable: Set<string>;
+  private readonly pullable: Set<string> | 'any';
   private readonly pauseImage: string;
   private readonly sandboxes = new Map<string, FakeSandbox>();
   private readonly containers = new Map<string, FakeContainer>();
@@ -66,11 +68,14 @@ export class FakeRuntime implements Runtime {
   snapshots = 0;
   /** The grace period of the last stopContainer of each container. */
   readonly stopGrace = new Map<string, number>();
+  /** Containers started, and running containers stopped or killed, so far (simulated fleets count restarts). */
+  starts = 0;
+  stops = 0;
 
   constructor(private readonly options: FakeRuntimeOptions = {}) {
     this.clock = options.clock ?? realClock;
     this.images = new Set(options.images ?? []);
-    this.pullable = new Set(options.pullable ?? []);
+    this.pullable = options.pullable === 'any' ? 'any' : new Set(options.pullable ?? []);
     this.pauseImage = options.pauseImage ?? 'localhost/flotilla/pause:fake';
   }
 
@@ -153,13 +158,20 @@ export class FakeRuntime implements Runtime {
     if (c.status.state === 'running') return;
     const { program, status } = c;
     Object.assign(status, { state: 'running', startedAt: this.now() });
+    this.starts++;
     delete status.finishedAt;
     delete status.exitCode;
     delete status.reason;
     this.emit({ type: 'ContainerStarted', id, sandboxId: status.sandboxId, labels: status.labels, time: this.now() });
     for (const line of program.stdout ?? []) this.write(c, 'stdout', line);
     for (const line of program.stderr ?? []) this.write(c, 'stderr', line);
-    if (program.exitCode !== undefined) this.exit(c, program.exitCode);
+    const exitCode = program.exitCode;
+    if (exitCode !== undefined && (program.runMs ?? 0) > 0) {
+      c.exitTimer = this.clock.setTimeout(() => {
+        if (c.status.state === 'running') this.exit(c, exitCode);
+      }, program.runMs ?? 0);
+    }
+    else if (exitCode !== undefined) this.exit(c, exitCode);
     else if (program.http && this.options.servePorts) c.server = this.serve(status.sandboxId, program.http);
   }
 
@@ -228,7 +240,7 @@ export class FakeRuntime implements Runtime {
   async pullImage(ref: string, policy: PullPolicy, _options: { signal?: AbortSignal } = {}): Promise<string> {
     if (policy !== 'Always' && this.images.has(ref)) return imageId(ref);
     if (policy === 'Never') throw new FlotillaError('NotFound', `image ${ref} is not present and its pull policy is Never`);
-    if (!this.pullable.has(ref)) throw new FlotillaError('ServiceUnavailable', `pull ${ref}: no registry serves it`);
+    if (this.pullable !== 'any' && !this.pullable.has(ref)) throw new FlotillaError('ServiceUnavailable', `pull ${ref}: no registry serves it`);
     this.images.add(ref);
     return imageId(ref);
   }
@@ -247,6 +259,7 @@ export class FakeRuntime implements Runtime {
     const c = this.container(id);
     if (c.status.state === 'created' && kill) return;
     if (c.status.state !== 'running') return;
+    this.stops++;
     const onStop = c.program.onStop;
     if (kill || onStop === 'ignore') return this.exit(c, 137);
     for (const line of onStop?.stdout ?? []) this.write(c, 'stdout', line);
@@ -255,6 +268,8 @@ export class FakeRuntime implements Runtime {
 
   private exit(c: FakeContainer, exitCode: number): void {
     Object.assign(c.status, { state: 'exited', exitCode, finishedAt: this.now(), reason: exitCode === 0 ? 'Completed' : 'Error' });
+    c.exitTimer?.cancel();
+    delete c.exitTimer;
     void c.server?.then((s) => s?.close());
     delete c.server;
     for (const f of c.followers) f.close();

@@ -7,8 +7,10 @@ export interface FakeProgram {
   /** Written at start. */
   stdout?: string[];
   stderr?: string[];
-  /** Exits at once with this code; undefined: runs until stopped or killed. */
+  /** Exits with this code (at once, or after `runMs`); undefined: runs until stopped or killed. */
   exitCode?: number;
+  /** With `exitCode`: runs this long (on the runtime's clock) before exiting. Default 0: exits at once. */
+  runMs?: number;
   /** On the stop signal: exit with `exitCode` after writing `stdout`; "ignore" waits for SIGKILL (137). Default: exit 143. */
   onStop?: { exitCode: number; stdout?: string[] } | 'ignore';
   /** Answers exec; without it exec exits 127. */
