@@ -6,13 +6,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { KubeObject } from '../../shared/api/types';
 import { SERVER_USERNAME, joinUsername } from '../../shared/channel/join-token';
+import { realClock } from '../../shared/clock';
 import type { Informer } from '../informer/informer';
 import { channelAuthenticator } from '../mqtt/authenticator';
-import { DEVICE_CREDENTIAL_RESOURCE, JOIN_TOKEN_RESOURCE, mosquittoHash, randomSecret, type DeviceCredentialSpec, type JoinTokenSpec } from '../mqtt/credentials';
+import { DEVICE_CREDENTIAL_RESOURCE, JOIN_TOKEN_RESOURCE, mosquittoHash, randomSecret } from '../mqtt/credentials';
 import type { Store } from '../store/types';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded';
-import { MosquittoFiles } from '../mqtt/mosquitto';
+import { MosquittoFiles, type PasswordEntry } from '../mqtt/mosquitto';
+import { MosquittoSync, PROBE_USERNAME, type MosquittoSyncStats } from '../mqtt/mosquitto-sync';
+import { probeLogin } from '../mqtt/probe';
 import { ServerMqttClient } from '../mqtt/server-client';
 import type { ServerPki } from '../pki/pki';
 
@@ -36,8 +40,10 @@ export interface BrokerSide {
   advertiseUrl: string;
   /** Disconnects a revoked device now (embedded: at once; mosquitto: through the reloaded password file). */
   revoke(node: string): void;
-  /** Resolves once the broker accepts `username`'s stored credentials (mosquitto: once a rewrite and reload included them). */
+  /** Resolves once the broker accepts `username`'s stored credentials (mosquitto: once a confirmed reload included them). */
   credentialsApplied(username: string): Promise<void>;
+  /** Managed mosquitto files: reloads so far (for /metrics). */
+  stats?(): MosquittoSyncStats;
   close(): Promise<void>;
 }
 
@@ -58,76 +64,60 @@ function hostAddress(bind: string): string {
   return '127.0.0.1';
 }
 
+/** Keeps mosquitto's files in step with the credential informers (mosquitto-sync.ts). */
+function mosquittoSync(
+  settings: { url: string; files: NonNullable<BrokerOptions['mosquitto']>; serverPassword: string },
+  deps: { pki: ServerPki; tokens: Informer; devices: Informer; logger: Logger },
+): MosquittoSync {
+  const files = new MosquittoFiles({ ...settings.files, serverUsername: SERVER_USERNAME, logger: deps.logger });
+  const serverHash = mosquittoHash(settings.serverPassword);
+  const live = (o: Readonly<KubeObject>): string | undefined => (o.metadata.deletionTimestamp ? undefined : (o.spec as { mosquittoHash?: string } | undefined)?.mosquittoHash);
+  const sync = new MosquittoSync({
+    clock: realClock,
+    entries: () => {
+      const entries: PasswordEntry[] = [{ username: SERVER_USERNAME, hash: serverHash }];
+      for (const d of deps.devices.list()) {
+        const hash = live(d);
+        if (hash) entries.push({ username: d.metadata.name ?? '', hash });
+      }
+      for (const t of deps.tokens.list()) {
+        const hash = live(t);
+        if (hash) entries.push({ username: joinUsername(t.metadata.name ?? ''), hash });
+      }
+      return entries;
+    },
+    write: (entries) => files.write(entries),
+    reload: () => files.reload(),
+    ...(files.reloads ? { probe: (password: string) => probeLogin({ url: settings.url, username: PROBE_USERNAME, password, clientId: `${PROBE_USERNAME}_${process.pid}`, caPem: deps.pki.caCertPem }) } : {}),
+    probeSecret: () => {
+      const password = randomSecret(32);
+      return { password, hash: mosquittoHash(password) };
+    },
+    log: deps.logger,
+  });
+  deps.devices.onChange(() => sync.changed());
+  deps.tokens.onChange(() => sync.changed());
+  return sync;
+}
+
 export async function startBrokerSide(options: BrokerOptions, deps: { pki: ServerPki; store: Store; tokens: Informer; devices: Informer; logger: Logger }): Promise<BrokerSide> {
   const log = deps.logger;
   if (options.mqttUrl) {
     const password = serverSecret(options.dataDir);
-    let files: MosquittoFiles | undefined;
-    let sync: (() => Promise<Set<string>>) | undefined;
-    let schedule: () => void = () => undefined;
-    let waiters: Array<{ username: string; resolve: () => void }> = [];
-    if (options.mosquitto) {
-      const mf = new MosquittoFiles({ ...options.mosquitto, serverUsername: SERVER_USERNAME, logger: log });
-      files = mf;
-      const serverHash = mosquittoHash(password);
-      sync = async () => {
-        const entries = [
-          { username: SERVER_USERNAME, hash: serverHash },
-          ...deps.devices.list().flatMap((d) => {
-            const s = d.spec as Partial<DeviceCredentialSpec> | undefined;
-            return s?.mosquittoHash && !d.metadata.deletionTimestamp ? [{ username: d.metadata.name ?? '', hash: s.mosquittoHash }] : [];
-          }),
-          ...deps.tokens.list().flatMap((t) => {
-            const s = t.spec as Partial<JoinTokenSpec> | undefined;
-            return s?.mosquittoHash && !t.metadata.deletionTimestamp ? [{ username: joinUsername(t.metadata.name ?? ''), hash: s.mosquittoHash }] : [];
-          }),
-        ];
-        await mf.write(entries);
-        // mosquitto handles SIGHUP on its next loop turn: give it a moment before devices dial in.
-        await new Promise((r) => setTimeout(r, 100));
-        return new Set(entries.map((e) => e.username));
-      };
-      await sync();
-      let timer: NodeJS.Timeout | undefined;
-      // Changes within 200 ms share one rewrite and one reload (a burst of joins costs one SIGHUP).
-      schedule = (): void => {
-        timer ??= setTimeout(() => {
-          timer = undefined;
-          void sync?.().then(
-            (written) => {
-              // A credential the informer had not seen yet waits for the rewrite its arrival triggers.
-              const done = waiters.filter((w) => written.has(w.username));
-              waiters = waiters.filter((w) => !written.has(w.username));
-              for (const w of done) w.resolve();
-            },
-            (err: unknown) => log.error({ err }, 'writing mosquitto files failed'),
-          );
-        }, 200);
-      };
-      deps.devices.onChange(schedule);
-      deps.tokens.onChange(schedule);
-    }
+    const sync = options.mosquitto ? mosquittoSync({ url: options.mqttUrl, files: options.mosquitto, serverPassword: password }, deps) : undefined;
+    if (sync && !(await sync.start())) log.error({ reload: options.mosquitto?.reloadCommand }, 'mosquitto did not load the rewritten password file within 15 s (is --mosquitto-reload right?)');
     const client = await ServerMqttClient.connect({ url: options.mqttUrl, username: SERVER_USERNAME, password, caPem: deps.pki.caCertPem, logger: log });
-    log.info({ url: options.mqttUrl, managedFiles: files !== undefined }, 'node channel uses an external MQTT broker');
+    log.info({ url: options.mqttUrl, managedFiles: sync !== undefined }, 'node channel uses an external MQTT broker');
     return {
       client,
       advertiseUrl: options.advertiseUrl ?? options.mqttUrl,
       revoke: () => undefined,
-      credentialsApplied: (username) =>
-        files
-          ? new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, 10_000); // never hold a join forever: the device retries
-              waiters.push({
-                username,
-                resolve: () => {
-                  clearTimeout(timer);
-                  resolve();
-                },
-              });
-              schedule();
-            })
-          : Promise.resolve(),
-      close: () => client.close(),
+      credentialsApplied: (username) => sync?.applied(username) ?? Promise.resolve(),
+      ...(sync ? { stats: () => ({ ...sync.stats }) } : {}),
+      async close() {
+        sync?.close();
+        await client.close();
+      },
     };
   }
 
