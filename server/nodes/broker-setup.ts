@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { KubeObject } from '../../shared/api/types';
 import { SERVER_USERNAME, joinUsername } from '../../shared/channel/join-token';
 import { realClock } from '../../shared/clock';
+import { FlotillaError } from '../../shared/errors';
 import type { Informer } from '../informer/informer';
 import { channelAuthenticator } from '../mqtt/authenticator';
 import { DEVICE_CREDENTIAL_RESOURCE, JOIN_TOKEN_RESOURCE, mosquittoHash, randomSecret } from '../mqtt/credentials';
@@ -18,6 +19,7 @@ import { MosquittoFiles, type PasswordEntry } from '../mqtt/mosquitto';
 import { MosquittoSync, PROBE_USERNAME, type MosquittoSyncStats } from '../mqtt/mosquitto-sync';
 import { probeLogin } from '../mqtt/probe';
 import { ServerMqttClient } from '../mqtt/server-client';
+import { portsToListen, readRememberedPorts, rememberPorts, type BrokerPorts, type Listener } from '../mqtt/broker-ports';
 import type { ServerPki } from '../pki/pki';
 
 export interface BrokerOptions {
@@ -62,6 +64,22 @@ function hostAddress(bind: string): string {
   if (bind !== '0.0.0.0' && bind !== '::') return bind;
   for (const addrs of Object.values(networkInterfaces())) for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   return '127.0.0.1';
+}
+
+const PORT_FLAGS: Record<Listener, string> = { mqtt: '--mqtt-port', mqtts: '--mqtts-port', ws: '--mqtt-ws-port' };
+
+/** The error to give when a remembered port (asked for as 0) is taken by someone else now. */
+function rememberedPortBusy(err: unknown, at: { asked: BrokerPorts; remembered: BrokerPorts; file: string }): FlotillaError | undefined {
+  const e = err as { code?: string; port?: number };
+  if (e.code !== 'EADDRINUSE') return undefined;
+  const listener = (['mqtt', 'mqtts', 'ws'] as const).find((l) => at.asked[l] === 0 && at.remembered[l] === e.port);
+  if (!listener) return undefined;
+  const flag = PORT_FLAGS[listener];
+  return new FlotillaError(
+    'Conflict',
+    `${flag} 0: port ${e.port} is in use. The embedded broker chose it at its first start (remembered in ${at.file}) and joined devices dial it; free it, or give ${flag} explicitly (devices then need --broker with the new URL)`,
+    { cause: err },
+  );
 }
 
 /** Keeps mosquitto's files in step with the credential informers (mosquitto-sync.ts). */
@@ -122,11 +140,15 @@ export async function startBrokerSide(options: BrokerOptions, deps: { pki: Serve
   }
 
   const password = randomSecret(48);
+  const portsFile = join(options.dataDir, 'mqtt', 'ports.json');
+  const asked: BrokerPorts = { mqtt: options.mqttPort, ...(options.mqttsPort !== undefined ? { mqtts: options.mqttsPort } : {}), ...(options.mqttWsPort !== undefined ? { ws: options.mqttWsPort } : {}) };
+  const remembered = readRememberedPorts(portsFile);
+  const ports = portsToListen(asked, remembered);
   const embedded = await startEmbeddedBroker({
     host: options.bindAddress,
-    port: options.mqttPort,
-    ...(options.mqttsPort !== undefined ? { tlsPort: options.mqttsPort } : {}),
-    ...(options.mqttWsPort !== undefined ? { wsPort: options.mqttWsPort } : {}),
+    port: ports.mqtt ?? 0,
+    ...(ports.mqtts !== undefined ? { tlsPort: ports.mqtts } : {}),
+    ...(ports.ws !== undefined ? { wsPort: ports.ws } : {}),
     tls: { certPem: deps.pki.certPem, keyPem: deps.pki.keyPem, caPem: deps.pki.caCertPem },
     authenticate: channelAuthenticator({
       serverPassword: password,
@@ -136,7 +158,10 @@ export async function startBrokerSide(options: BrokerOptions, deps: { pki: Serve
       read: (which, name) => deps.store.get({ resource: which === 'tokens' ? JOIN_TOKEN_RESOURCE : DEVICE_CREDENTIAL_RESOURCE, name }),
     }),
     logger: log,
+  }).catch((err: unknown) => {
+    throw rememberedPortBusy(err, { asked, remembered, file: portsFile }) ?? err;
   });
+  rememberPorts(portsFile, asked, embedded.ports);
   const local = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;
   const client = await ServerMqttClient.connect({ url: `mqtt://${local}:${embedded.ports.mqtt}`, username: SERVER_USERNAME, password, logger: log });
   const host = hostAddress(options.bindAddress);
