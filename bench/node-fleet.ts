@@ -271,6 +271,7 @@ async function main(): Promise<void> {
     const cores = f.serverCores + (f.brokerCores ?? 0);
     console.log(`\n[${broker}] joined ${(f.joinedMs / 1000).toFixed(1)} s, ${f.notReady ? `NOT all Ready: ${f.notReady} of ${nodes} still not Ready 300 s after` : `all Ready ${(f.readyMs / 1000).toFixed(1)} s`} (load average ${f.load})`);
     console.log(`  while joining: ${f.refusedDials} dials refused by the broker, ${f.failedDials} other failed dials${f.reloads !== undefined ? `, ${f.reloads} mosquitto reloads` : ''}`);
+    if (f.notReady) continue;
     console.log(`  steady state (${steadyS} s): server RSS ${mb(f.serverRss)}, CPU ${(f.serverCores * 100).toFixed(1)} % of a core${f.brokerCores !== undefined ? `; mosquitto RSS ${mb(f.brokerRss)}, CPU ${(f.brokerCores * 100).toFixed(1)} %` : ''}`);
     console.log(`  lease writes ${f.heartbeatsPerS.toFixed(0)}/s, heartbeat→store p99 ${f.p99Ms.toFixed(1)} ms (goal ≤ 1000 ms: ${(f.p99Ms / 1000).toFixed(3)}× the goal)`);
     console.log(`  nodes per core at steady state: ${(nodes / Math.max(cores, 1e-9)).toFixed(0)} (KubeEdge ≈ ${KUBEEDGE_NODES_PER_CORE.toFixed(0)}/core: ${(nodes / Math.max(cores, 1e-9) / KUBEEDGE_NODES_PER_CORE).toFixed(1)}×; goal 5,000/core)`);
