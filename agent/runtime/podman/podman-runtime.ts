@@ -4,10 +4,11 @@ import { FlotillaError, isFlotillaError } from '../../../shared/errors';
 import type { Labels } from '../../../shared/api/types';
 import * as L from '../types';
 import type {
-  ContainerSpec, ContainerStatus, EventOptions, ExecResult, LogLine, LogOptions, PullPolicy, Runtime, RuntimeEvent,
+  ContainerSpec, ContainerStatus, EventOptions, ExecResult, ExecStream, ExecStreamOptions, LogLine, LogOptions, PullPolicy, Runtime, RuntimeEvent,
   RuntimeSnapshot, RuntimeVersion, SandboxSpec, SandboxStatus,
 } from '../types';
 import { PodmanClient } from './client';
+import { startExecStream } from './exec-stream';
 import type { ContainerCreateSpec } from './libpod-types';
 import { containerFromInspect, containerFromList, eventFrom, ipOf, portsFromBindings, portsFromMappings, sandboxFrom, sandboxFromInfra } from './mapping';
 import { PAUSE_COMMAND, PAUSE_IMAGE, defaultPauseArchiveDir, loadPauseImage, pauseArchivePath } from './pause';
@@ -224,6 +225,10 @@ export class PodmanRuntime implements Runtime {
     const signal = options.timeoutMs !== undefined ? AbortSignal.timeout(options.timeoutMs) : undefined;
     const r = await this.client.containers.exec(id, command, { signal });
     return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+  }
+
+  execStream(id: string, command: string[], options: ExecStreamOptions): Promise<ExecStream> {
+    return startExecStream(this.client.http, id, command, options);
   }
 
   logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {
