@@ -130,6 +130,8 @@ interface Figures {
   notReady?: number;
   /** Rewrites+reloads of mosquitto's files while joining (mosquitto only). */
   reloads?: number;
+  /** The last of them: from asking for the reload to the probe login getting in; probe logins refused so far. */
+  reloadDetail?: { lastReloadMs: number; probeRetries: number };
   load: string;
   storm?: { what: string; readyMs: number; reconnected: number; restarts: number; pods: number };
 }
@@ -168,9 +170,10 @@ async function run(broker: 'embedded' | 'mosquitto', nodes: number, steadyS: num
     const failedDials = simProc.lines.filter((l) => l.msg === LINK_DOWN).length;
     const atReady = await metrics(kubeconfig, srv.port);
     const reloads = atReady.flotilla_mosquitto_reloads;
+    const reloadDetail = reloads !== undefined ? { lastReloadMs: atReady.flotilla_mosquitto_last_reload_ms ?? NaN, probeRetries: atReady.flotilla_mosquitto_probe_retries ?? NaN } : undefined;
     if (!allReady) {
       // Not all Ready within the bound: report what the devices saw, skip the rest.
-      return { broker, nodes, joinedMs, readyMs: NaN, notReady: nodes - (atReady.flotilla_nodes_ready ?? 0), serverRss: NaN, serverCores: NaN, p99Ms: NaN, heartbeatsPerS: NaN, uplinkBitsPerS: NaN, refusedDials, failedDials, ...(reloads !== undefined ? { reloads } : {}), load: `${startLoad} at the start, ${load()} at the end` };
+      return { broker, nodes, joinedMs, readyMs: NaN, notReady: nodes - (atReady.flotilla_nodes_ready ?? 0), serverRss: NaN, serverCores: NaN, p99Ms: NaN, heartbeatsPerS: NaN, uplinkBitsPerS: NaN, refusedDials, failedDials, ...(reloads !== undefined ? { reloads } : {}), ...(reloadDetail ? { reloadDetail } : {}), load: `${startLoad} at the start, ${load()} at the end` };
     }
 
     await new Promise((r) => setTimeout(r, 10_000)); // settle
@@ -205,6 +208,7 @@ async function run(broker: 'embedded' | 'mosquitto', nodes: number, steadyS: num
       refusedDials,
       failedDials,
       ...(reloads !== undefined ? { reloads } : {}),
+      ...(reloadDetail ? { reloadDetail } : {}),
       load: `${startLoad} at the start, ${load()} at steady state`,
     };
 
@@ -270,7 +274,7 @@ async function main(): Promise<void> {
     results.push(f);
     const cores = f.serverCores + (f.brokerCores ?? 0);
     console.log(`\n[${broker}] joined ${(f.joinedMs / 1000).toFixed(1)} s, ${f.notReady ? `NOT all Ready: ${f.notReady} of ${nodes} still not Ready 300 s after` : `all Ready ${(f.readyMs / 1000).toFixed(1)} s`} (load average ${f.load})`);
-    console.log(`  while joining: ${f.refusedDials} dials refused by the broker, ${f.failedDials} other failed dials${f.reloads !== undefined ? `, ${f.reloads} mosquitto reloads` : ''}`);
+    console.log(`  while joining: ${f.refusedDials} dials refused by the broker, ${f.failedDials} other failed dials${f.reloads !== undefined ? `, ${f.reloads} mosquitto reloads` : ''}${f.reloadDetail ? ` (the last confirmed ${f.reloadDetail.lastReloadMs.toFixed(0)} ms after it was asked for; ${f.reloadDetail.probeRetries} probe logins refused)` : ''}`);
     if (f.notReady) continue;
     console.log(`  steady state (${steadyS} s): server RSS ${mb(f.serverRss)}, CPU ${(f.serverCores * 100).toFixed(1)} % of a core${f.brokerCores !== undefined ? `; mosquitto RSS ${mb(f.brokerRss)}, CPU ${(f.brokerCores * 100).toFixed(1)} %` : ''}`);
     console.log(`  lease writes ${f.heartbeatsPerS.toFixed(0)}/s, heartbeat→store p99 ${f.p99Ms.toFixed(1)} ms (goal ≤ 1000 ms: ${(f.p99Ms / 1000).toFixed(3)}× the goal)`);
