@@ -2,13 +2,14 @@
 // simulated devices (`flotilla sim`, a separate process) join one `flotilla server` (a separate
 // process) with a join token, heartbeat every 10 s; then a reconnect storm (the server restarts
 // under them). Figures: time until all Ready, server (+ broker) RSS and CPU at steady state,
-// heartbeat-to-store latency p99, idle uplink per device, reconnect time and pod restarts.
-// Usage: npm run build && node -r ./test/setup/swc-register.js bench/node-fleet.ts [nodes=2000] [steadySeconds=30]
+// heartbeat-to-store latency p99, idle uplink per device, reconnect time and pod restarts, and what
+// the devices saw while joining (connects the broker refused, other failed dials).
+// Usage: npm run build && node -r ./test/setup/swc-register.js bench/node-fleet.ts [nodes=2000] [steadySeconds=30] [brokers=embedded,mosquitto]
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readKubeconfig } from '../server/auth/kubeconfig';
 import { startMosquitto, type Mosquitto } from '../test/helpers/mosquitto';
@@ -48,19 +49,35 @@ interface Figures {
   p99Ms: number;
   heartbeatsPerS: number;
   uplinkBitsPerS: number;
-  storm?: { readyMs: number; reconnected: number; restarts: number; pods: number };
+  /** Dials the broker refused (bad credentials / not authorised) and other failed dials, while joining. */
+  refusedDials: number;
+  failedDials: number;
+  /** Nodes not Ready when the 300 s bound ran out (the rest of the figures are then NaN). */
+  notReady?: number;
+  /** Rewrites+reloads of mosquitto's files while joining (mosquitto only). */
+  reloads?: number;
+  /** The last of them: from asking for the reload to the probe login getting in; probe logins refused so far. */
+  reloadDetail?: { lastReloadMs: number; probeRetries: number };
+  load: string;
+  storm?: { what: string; readyMs: number; reconnected: number; restarts: number; pods: number };
 }
 
+const REFUSED = 'the broker refused this device (was its Node deleted?); retrying';
+const LINK_DOWN = 'node channel link down; reconnecting';
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
 async function run(broker: 'embedded' | 'mosquitto', nodes: number, steadyS: number): Promise<Figures> {
+  const startLoad = load();
   const dir = mkdtempSync(join(tmpdir(), `flotilla-bench-fleet-${broker}-`));
   let mosquitto: Mosquitto | undefined;
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let sim: Proc | undefined;
   try {
     const extra: string[] = [];
+    const mosquittoArgs = (m: Mosquitto): string[] => ['--mqtt-url', `mqtt://127.0.0.1:${m.port}`, '--mosquitto-password-file', m.passwordFile, '--mosquitto-acl-file', m.aclFile, '--mosquitto-reload', m.reloadCommand];
     if (broker === 'mosquitto') {
       mosquitto = await startMosquitto(dir);
-      extra.push('--mqtt-url', `mqtt://127.0.0.1:${mosquitto.port}`, '--mosquitto-password-file', mosquitto.passwordFile, '--mosquitto-acl-file', mosquitto.aclFile, '--mosquitto-reload', mosquitto.reloadCommand);
+      extra.push(...mosquittoArgs(mosquitto));
     } else extra.push('--mqtt-port', '0');
     server = await startServer(join(dir, 'server'), extra);
     const kubeconfig = join(dir, 'server', 'kubeconfig.yaml');
@@ -73,8 +90,17 @@ async function run(broker: 'embedded' | 'mosquitto', nodes: number, steadyS: num
     await waitFor('sim ready', Math.max(600_000, nodes * 120), () => simProc.lines.find((l) => l.msg === 'sim ready'));
     const joinedMs = Date.now() - t0;
     const srv = server;
-    await waitFor('all nodes Ready', 300_000, async () => ((await metrics(kubeconfig, srv.port)).flotilla_nodes_ready === nodes ? true : undefined));
+    const allReady = await waitFor('all nodes Ready', 300_000, async () => ((await metrics(kubeconfig, srv.port)).flotilla_nodes_ready === nodes ? true : undefined)).catch(() => false);
     const readyMs = Date.now() - t0;
+    const refusedDials = simProc.lines.filter((l) => l.msg === REFUSED).length;
+    const failedDials = simProc.lines.filter((l) => l.msg === LINK_DOWN).length;
+    const atReady = await metrics(kubeconfig, srv.port);
+    const reloads = atReady.flotilla_mosquitto_reloads;
+    const reloadDetail = reloads !== undefined ? { lastReloadMs: atReady.flotilla_mosquitto_last_reload_ms ?? NaN, probeRetries: atReady.flotilla_mosquitto_probe_retries ?? NaN } : undefined;
+    if (!allReady) {
+      // Not all Ready within the bound: report what the devices saw, skip the rest.
+      return { broker, nodes, joinedMs, readyMs: NaN, notReady: nodes - (atReady.flotilla_nodes_ready ?? 0), serverRss: NaN, serverCores: NaN, p99Ms: NaN, heartbeatsPerS: NaN, uplinkBitsPerS: NaN, refusedDials, failedDials, ...(reloads !== undefined ? { reloads } : {}), ...(reloadDetail ? { reloadDetail } : {}), load: `${startLoad} at the start, ${load()} at the end` };
+    }
 
     await new Promise((r) => setTimeout(r, 10_000)); // settle
     const pid = srv.p.proc.pid ?? 0;
@@ -105,9 +131,14 @@ async function run(broker: 'embedded' | 'mosquitto', nodes: number, steadyS: num
       p99Ms: m1.flotilla_heartbeat_store_latency_p99_ms ?? NaN,
       heartbeatsPerS: ((m1.flotilla_heartbeats_written ?? 0) - (m0.flotilla_heartbeats_written ?? 0)) / seconds,
       uplinkBitsPerS: (upBytes * 8) / seconds / nodes,
+      refusedDials,
+      failedDials,
+      ...(reloads !== undefined ? { reloads } : {}),
+      ...(reloadDetail ? { reloadDetail } : {}),
+      load: `${startLoad} at the start, ${load()} at steady state`,
     };
 
-    if (broker === 'embedded' && srv.mqttPort !== undefined) {
+    {
       // Pods on a tenth of the fleet (at most 1,000), running before the storm.
       const podCount = Math.min(1000, Math.ceil(nodes / 10));
       await createPods(kubeconfig, srv.port, podCount, nodes);
@@ -115,12 +146,22 @@ async function run(broker: 'embedded' | 'mosquitto', nodes: number, steadyS: num
         const last = simProc.lines.filter((l) => l.msg === 'sim status').at(-1);
         return last && Number(last.starts) >= podCount ? last : undefined;
       });
-      // Reconnect storm: the server (and its embedded broker) restarts under the fleet.
+      // Reconnect storm: the server (and its embedded broker) restarts under the fleet; with mosquitto,
+      // the server and mosquitto both restart (mosquitto without persistence: every session is new).
       const sessionsBefore = Number(simProc.lines.filter((l) => l.msg === 'sim status').at(-1)?.sessions ?? 0);
       srv.p.proc.kill('SIGTERM');
       await srv.p.exited;
-      const t1 = Date.now();
-      server = await startServer(join(dir, 'server'), ['--mqtt-port', String(srv.mqttPort)]);
+      let t1 = Date.now();
+      if (mosquitto) {
+        const port = mosquitto.port;
+        await mosquitto.stop();
+        t1 = Date.now();
+        mosquitto = await startMosquitto(dir, { port });
+        server = await startServer(join(dir, 'server'), mosquittoArgs(mosquitto));
+      } else {
+        if (srv.mqttPort === undefined) throw new Error('the server did not report its MQTT port');
+        server = await startServer(join(dir, 'server'), ['--mqtt-port', String(srv.mqttPort)]);
+      }
       const again = server;
       const reconnected = await waitFor('every device reconnected', 120_000, () => {
         const last = simProc.lines.filter((l) => l.msg === 'sim status').at(-1);
@@ -131,7 +172,7 @@ async function run(broker: 'embedded' | 'mosquitto', nodes: number, steadyS: num
       await new Promise((r) => setTimeout(r, 6000)); // two status lines: late starts/stops would show
       const after = simProc.lines.filter((l) => l.msg === 'sim status').at(-1);
       const restarts = Number(after?.starts) - Number(podsUp.starts) + (Number(after?.stops) - Number(podsUp.stops));
-      figures.storm = { readyMs, reconnected, restarts, pods: podCount };
+      figures.storm = { what: mosquitto ? 'server and mosquitto restart' : 'server restart', readyMs, reconnected, restarts, pods: podCount };
     }
     return figures;
   } finally {
@@ -151,18 +192,21 @@ const mb = (b: number | undefined): string => (b === undefined ? '-' : `${(b / 1
 async function main(): Promise<void> {
   const nodes = Number(process.argv[2] ?? 2000);
   const steadyS = Number(process.argv[3] ?? 30);
-  console.log(`node channel fleet benchmark — ${nodes} simulated devices (one sim process), heartbeat 10 s, node ${process.version}, loopback`);
+  const brokers = (process.argv[4] ?? 'embedded,mosquitto').split(',').filter((b): b is 'embedded' | 'mosquitto' => b === 'embedded' || b === 'mosquitto');
+  console.log(`node channel fleet benchmark — ${nodes} simulated devices (one sim process), heartbeat 10 s, node ${process.version}, loopback, load average ${load()}`);
   const results: Figures[] = [];
-  for (const broker of ['embedded', 'mosquitto'] as const) {
+  for (const broker of brokers) {
     const f = await run(broker, nodes, steadyS);
     results.push(f);
     const cores = f.serverCores + (f.brokerCores ?? 0);
-    console.log(`\n[${broker}] joined ${(f.joinedMs / 1000).toFixed(1)} s, all Ready ${(f.readyMs / 1000).toFixed(1)} s`);
+    console.log(`\n[${broker}] joined ${(f.joinedMs / 1000).toFixed(1)} s, ${f.notReady ? `NOT all Ready: ${f.notReady} of ${nodes} still not Ready 300 s after` : `all Ready ${(f.readyMs / 1000).toFixed(1)} s`} (load average ${f.load})`);
+    console.log(`  while joining: ${f.refusedDials} dials refused by the broker, ${f.failedDials} other failed dials${f.reloads !== undefined ? `, ${f.reloads} mosquitto reloads` : ''}${f.reloadDetail ? ` (the last confirmed ${f.reloadDetail.lastReloadMs.toFixed(0)} ms after it was asked for; ${f.reloadDetail.probeRetries} probe logins refused)` : ''}`);
+    if (f.notReady) continue;
     console.log(`  steady state (${steadyS} s): server RSS ${mb(f.serverRss)}, CPU ${(f.serverCores * 100).toFixed(1)} % of a core${f.brokerCores !== undefined ? `; mosquitto RSS ${mb(f.brokerRss)}, CPU ${(f.brokerCores * 100).toFixed(1)} %` : ''}`);
     console.log(`  lease writes ${f.heartbeatsPerS.toFixed(0)}/s, heartbeat→store p99 ${f.p99Ms.toFixed(1)} ms (goal ≤ 1000 ms: ${(f.p99Ms / 1000).toFixed(3)}× the goal)`);
     console.log(`  nodes per core at steady state: ${(nodes / Math.max(cores, 1e-9)).toFixed(0)} (KubeEdge ≈ ${KUBEEDGE_NODES_PER_CORE.toFixed(0)}/core: ${(nodes / Math.max(cores, 1e-9) / KUBEEDGE_NODES_PER_CORE).toFixed(1)}×; goal 5,000/core)`);
     console.log(`  idle uplink per device: ${(f.uplinkBitsPerS / 1000).toFixed(3)} kbit/s MQTT bytes on the wire (KubeEdge 0.25 kbit/s: ${(f.uplinkBitsPerS / 1000 / KUBEEDGE_IDLE_KBPS).toFixed(2)}×; goal ≤ 0.1)`);
-    if (f.storm) console.log(`  reconnect storm (server restart): ${f.storm.reconnected} sessions re-opened, all Ready ${(f.storm.readyMs / 1000).toFixed(1)} s after the restart (goal ≤ 60 s), pods started or stopped during the storm ${f.storm.restarts} of ${f.storm.pods} running`);
+    if (f.storm) console.log(`  reconnect storm (${f.storm.what}): ${f.storm.reconnected} sessions re-opened, all Ready ${(f.storm.readyMs / 1000).toFixed(1)} s after the restart (goal ≤ 60 s), pods started or stopped during the storm ${f.storm.restarts} of ${f.storm.pods} running`);
   }
   const [e, m] = results;
   if (e && m) console.log(`\nembedded vs mosquitto: server+broker CPU ${((e.serverCores) / (m.serverCores + (m.brokerCores ?? 0))).toFixed(2)}×, p99 ${(e.p99Ms / m.p99Ms).toFixed(2)}×, all Ready ${(e.readyMs / m.readyMs).toFixed(2)}×`);

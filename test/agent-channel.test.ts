@@ -36,6 +36,26 @@ afterAll(() => {
   prepared?.stop();
 });
 
+/**
+ * Runs kubectl on a pseudo-terminal (util-linux `script`) sized 27 rows × 91 columns. Nothing is
+ * typed, and script's own stdin stays open: at its EOF script would type an end-of-file character.
+ */
+function kubectlOnTerminal(kubeconfig: string, args: string[]): Promise<{ status: number; output: string }> {
+  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = `stty rows 27 cols 91; ${['kubectl', '--kubeconfig', kubeconfig, '--request-timeout=20s', ...args].map(quote).join(' ')}`;
+  return new Promise((resolve) => {
+    const p = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    p.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    p.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ status: code ?? -1, output });
+    });
+  });
+}
+
 function agentFlow(broker: 'embedded' | 'mosquitto'): void {
   // The hooks live inside the describe: the outer afterAll (Podman service) must run after this cleanup.
   describe(`flotilla agent over the node channel (${broker} broker), on Podman`, () => {
@@ -110,6 +130,17 @@ function agentFlow(broker: 'embedded' | 'mosquitto'): void {
       expect((await runtime.client.containers.list({ labels: { [LABEL_NODE]: node, [LABEL_CONTAINER_NAME]: 'c' } })).map((c) => c.State)).toEqual(['running']);
     });
 
+    it('kubectl exec -i streams stdin to the command and its output back; -t runs it on a terminal of the client\'s size', async () => {
+      const piped = await kubectlAsync(server.kubeconfig, ['exec', '-i', 'ticker', '--', 'sh', '-c', 'cat; echo done >&2; exit 3'], 'line one\nline two\n');
+      expect(piped).toMatchObject({ status: 3, stdout: 'line one\nline two\n', stderr: expect.stringContaining('done\n') });
+      const onTerminal = await kubectlOnTerminal(server.kubeconfig, ['exec', '-it', 'ticker', '--', 'sh', '-c', 'tty; stty size; echo err >&2']);
+      expect(onTerminal.status).toBe(0);
+      expect(onTerminal.output.replace(/\r/g, '')).toMatch(/^\/dev\/pts\/\d+\n27 91\nerr\n$/);
+      const ttyOnly = await kubectlOnTerminal(server.kubeconfig, ['exec', '-t', 'ticker', '--', 'sh', '-c', 'echo out; echo err >&2; exit 4']);
+      expect(ttyOnly.status).toBe(4);
+      expect(ttyOnly.output.replace(/\r/g, '')).toMatch(/^out\nerr\n/); // stderr on the terminal too
+    });
+
     it('goes Unknown while the agent is cut off, keeps the pod running, and is Ready again with zero restarts', async () => {
       agent?.proc.kill('SIGSTOP');
       try {
@@ -124,8 +155,7 @@ function agentFlow(broker: 'embedded' | 'mosquitto'): void {
     });
 
     it('keeps the pod through server down + agent kill -9 + agent restart without the token, then reports in', async () => {
-      // The embedded broker must come back on the port the device's credentials name.
-      const samePort = broker === 'embedded' ? ['--mqtts-port', String(server.mqtt.tlsPort ?? 0)] : [];
+      // Started again with --mqtts-port 0, the embedded broker comes back on the port the device's credentials name.
       await server.stop();
       agent?.proc.kill('SIGKILL');
       await agent?.exited;
@@ -133,7 +163,7 @@ function agentFlow(broker: 'embedded' | 'mosquitto'): void {
       await agent.waitFor('the agent running again', (l) => l.msg === 'agent running', 30_000);
       await new Promise((r) => setTimeout(r, 3000));
       expect(await running()).toEqual(containers); // adopted, not restarted, while the server is away
-      server = await startServerProcess(server.dataDir, [...serverArgs, ...samePort]);
+      server = await startServerProcess(server.dataDir, serverArgs);
       await eventually(async () => (await ready()) === 'True', 60_000, 'node Ready after the server came back');
       await eventually(async () => (await podField('.status.phase')) === 'Running', 20_000, 'ticker Running');
       expect(await running()).toEqual(containers);

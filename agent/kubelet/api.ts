@@ -3,7 +3,7 @@
 // Implemented by agent/kubelet; nothing here depends on Podman or MQTT.
 
 import type { ConfigMap, Pod, PodStatus, Secret } from '../../shared/api/core';
-import type { ExecResult, LogLine, LogOptions } from '../runtime/types';
+import type { ExecResult, ExecStream, ExecStreamOptions, LogLine, LogOptions } from '../runtime/types';
 
 /**
  * The whole desired state of one source, level-triggered: what is not in it must not run.
@@ -74,4 +74,6 @@ export interface KubeletApi {
   logs(ref: ContainerRef, options?: LogOptions & { previous?: boolean }): AsyncIterable<LogLine>;
   /** Rejects once `timeoutMs` passed or `signal` aborted; the output is bounded (see Runtime.exec). */
   exec(ref: ContainerRef, command: string[], options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<ExecResult>;
+  /** Starts an interactive command (`kubectl exec -i/-t`) in a running container. */
+  execStream(ref: ContainerRef, command: string[], options: ExecStreamOptions): Promise<ExecStream>;
 }

@@ -8,7 +8,7 @@ import type { Pod } from '../../shared/api/core';
 import { realClock, type Clock, type TimerHandle } from '../../shared/clock';
 import { FlotillaError } from '../../shared/errors';
 import { errField, silentLog, type Log } from '../log';
-import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, type ExecResult, type LogLine, type LogOptions, type Runtime } from '../runtime/types';
+import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, type ExecResult, type ExecStream, type ExecStreamOptions, type LogLine, type LogOptions, type Runtime } from '../runtime/types';
 import type { ContainerRef, DesiredState, KubeletApi, KubeletEvent, PodStatusUpdate, SourceName } from './api';
 import { admitPod, type Admit } from './admission';
 import { ContainerStarter } from './container-start';
@@ -170,6 +170,12 @@ export class Kubelet implements KubeletApi {
     const { id, name, running } = await resolveContainer(this.runtime, this.podNamed(ref.namespace, ref.name), ref, false);
     if (!running) throw new FlotillaError('BadRequest', `container ${name} in pod ${ref.name} is not running`);
     return this.runtime.exec(id, command, options);
+  }
+
+  async execStream(ref: ContainerRef, command: string[], options: ExecStreamOptions): Promise<ExecStream> {
+    const { id, name, running } = await resolveContainer(this.runtime, this.podNamed(ref.namespace, ref.name), ref, false);
+    if (!running) throw new FlotillaError('BadRequest', `container ${name} in pod ${ref.name} is not running`);
+    return this.runtime.execStream(id, command, options);
   }
 
   private scheduleResync(): void {

@@ -2,6 +2,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { echoSession, type FakeSession } from './fake/fake-exec-stream';
 import type { FakeProgram, FakePrograms } from './fake/program';
 import type { ContainerSpec } from './types';
 
@@ -45,18 +46,65 @@ export const workloads = {
   },
   /** Ignores SIGTERM: only SIGKILL ends it (137). */
   ignoreTerm: { command: sh('trap "" TERM; echo ready; while true; do sleep 0.1; done'), fake: { stdout: ['ready'], onStop: 'ignore' } },
-  /** Runs until killed and answers the exec below. */
+  /** Runs until killed and answers the execs below. */
   sleeper: {
     command: ['sleep', '3600'],
     fake: {
       onStop: 'ignore',
       exec: (cmd: string[]) =>
         JSON.stringify(cmd) === JSON.stringify(execProbe) ? { exitCode: 4, stdout: 'to-out\n', stderr: 'to-err\n' } : { exitCode: 127, stdout: '', stderr: 'not found\n' },
+      execStream: (cmd: string[]) => {
+        const key = JSON.stringify(cmd);
+        if (key === JSON.stringify(catProbe)) return echoSession();
+        if (key === JSON.stringify(ttyProbe)) return ttySession();
+        if (key === JSON.stringify(sizeProbe)) return sizeSession();
+        return undefined;
+      },
     },
   },
 } satisfies Record<string, Workload>;
 
 export const execProbe = sh('echo to-out; echo to-err >&2; exit 4');
+/** Interactive: echoes stdin, then "done" on stderr, exit 3. */
+export const catProbe = sh('cat; echo done >&2; exit 3');
+/** On a terminal: reads a line, prints the terminal's size and the line (stderr too), exit 0. */
+export const ttyProbe = sh('read line; stty size; echo "got $line" >&2');
+
+/** On a terminal, without stdin: prints the terminal's size. */
+export const sizeProbe = ['stty', 'size'];
+
+/** sizeProbe on the fake: the size the terminal started with. */
+const sizeSession = (): FakeSession => {
+  let size = '0 0';
+  return {
+    resize: (s) => (size = `${s.height} ${s.width}`),
+    eof: (out) => {
+      out({ stream: 'stdout', data: Buffer.from(`${size}\r\n`) });
+      return 0;
+    },
+  };
+};
+
+/** ttyProbe on the fake: a terminal echoes input and turns CR into CRLF; the size is what resize set. */
+const ttySession = (): FakeSession => {
+  let size = '24 80';
+  let line = '';
+  let exit: number | undefined;
+  return {
+    resize: (s) => (size = `${s.height} ${s.width}`),
+    input: (data, out) => {
+      const text = data.toString();
+      out({ stream: 'stdout', data: Buffer.from(text.replace(/\r/g, '\r\n')) });
+      line += text;
+      if (!line.includes('\r')) return;
+      out({ stream: 'stdout', data: Buffer.from(`${size}\r\n`) });
+      out({ stream: 'stderr', data: Buffer.from(`got ${line.split('\r')[0] ?? ''}\r\n`) });
+      exit = 0;
+    },
+    exitCode: () => exit,
+    eof: () => 0,
+  };
+};
 
 /** The fake runtime's programs for the suite: matched on the container's command. */
 export const conformancePrograms: FakePrograms = (spec) => {

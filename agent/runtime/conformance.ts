@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Labels } from '../../shared/api/types';
+import { execStreamConformance } from './conformance-exec';
 import { HELLO, HTTP_PORT, execProbe, workloads, type Workload } from './conformance-workloads';
 import * as L from './types';
 import type { ContainerSpec, LogLine, Runtime, RuntimeEvent, SandboxSpec } from './types';
@@ -220,6 +221,8 @@ export function runtimeConformance(name: string, factory: () => Promise<Conforma
       const c = await run(id, workloads.sleeper);
       expect(await rt.exec(c, execProbe, { timeoutMs: 10_000 })).toEqual({ exitCode: 4, stdout: 'to-out\n', stderr: 'to-err\n' });
     });
+
+    describe('interactive exec', () => execStreamConformance({ runtime: () => rt, sleeper: async () => run((await sandbox()).id, workloads.sleeper) }));
 
     it('emits events for a container that starts and dies', async () => {
       const { id } = await sandbox();

@@ -119,6 +119,41 @@ export interface ExecResult {
   stderr: string;
 }
 
+export interface TerminalSize {
+  width: number;
+  height: number;
+}
+
+export interface ExecStreamOptions {
+  /** The command gets a stdin fed through `write` (else it reads EOF at once). */
+  stdin: boolean;
+  /** The command gets a terminal; its stderr then comes on stdout. */
+  tty: boolean;
+  /** The terminal's size from the start (before the command can ask for it). */
+  size?: TerminalSize;
+}
+
+export interface ExecChunk {
+  stream: 'stdout' | 'stderr';
+  data: Buffer;
+}
+
+/** A command running in a container with its stdio attached (interactive `kubectl exec -i/-t`). */
+export interface ExecStream {
+  /** Output in order as it comes. Ends when the command has closed its output (usually: exited). */
+  output: AsyncIterable<ExecChunk>;
+  /** Feeds the command's stdin. */
+  write(data: Buffer): void;
+  /** Closes the command's stdin: it reads EOF. */
+  closeStdin(): void;
+  /** Sets the terminal's size (with a TTY). */
+  resize(size: TerminalSize): Promise<void>;
+  /** The exit code; resolves once the output has ended. */
+  wait(): Promise<number>;
+  /** Drops the session: the command loses its stdio. Idempotent. */
+  close(): void;
+}
+
 export interface LogOptions {
   follow?: boolean;
   /** Only the last n lines. */
@@ -203,6 +238,8 @@ export interface Runtime {
    * Rejects once `timeoutMs` passed or `signal` aborted (the command itself may go on in the container).
    */
   exec(id: string, command: string[], options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<ExecResult>;
+  /** Starts a command in a running container with its stdio attached; resolves once it runs. */
+  execStream(id: string, command: string[], options: ExecStreamOptions): Promise<ExecStream>;
   /** Demultiplexed stdout/stderr lines of a container; ends at the end of the log unless `follow`. */
   logs(id: string, options?: LogOptions): AsyncIterable<LogLine>;
 

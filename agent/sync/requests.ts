@@ -1,12 +1,14 @@
-// The device's side of request/response: `kubectl logs` and `flotilla exec` requests from the
-// server, served through the kubelet and answered on up/response under the request's id. Log text
-// goes in numbered chunks (chunk 0, possibly empty, says "accepted"), batched by size and time.
+// The device's side of request/response: `kubectl logs`, `kubectl exec` and `flotilla exec`
+// requests from the server, served through the kubelet and answered on up/response under the
+// request's id. Log text goes in numbered chunks (chunk 0, possibly empty, says "accepted"), batched
+// by size and time; an interactive exec is a DeviceExecSession fed by execInput messages.
 
 import { encodeMessage, type ExecRequest, type LogsRequest, type RequestMessage, type ResponseMessage } from '../../shared/channel/messages';
 import { upTopic } from '../../shared/channel/topics';
 import type { ChannelTransport } from '../../shared/channel/transport';
 import { isFlotillaError } from '../../shared/errors';
 import type { KubeletApi } from '../kubelet/api';
+import { DeviceExecSession } from './exec-session';
 import type { ChannelLog } from './types';
 
 const CHUNK_BYTES = 32 * 1024;
@@ -17,12 +19,17 @@ export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 
 export class RequestHandler {
   private readonly running = new Map<string, AbortController>();
+  private readonly sessions = new Map<string, DeviceExecSession>();
 
   constructor(private readonly deps: { node: string; kubelet: KubeletApi; transport: ChannelTransport; log: ChannelLog }) {}
 
   handle(req: RequestMessage): void {
     if (req.kind === 'cancel') {
       this.running.get(req.id)?.abort();
+      return;
+    }
+    if (req.kind === 'execInput') {
+      this.sessions.get(req.id)?.input(req);
       return;
     }
     if (this.running.has(req.id)) return; // a QoS 1 duplicate
@@ -32,7 +39,7 @@ export class RequestHandler {
       return;
     }
     this.running.set(req.id, abort);
-    const work = req.kind === 'logs' ? this.logs(req, abort.signal) : this.exec(req, abort.signal);
+    const work = req.kind === 'logs' ? this.logs(req, abort.signal) : req.stdin || req.tty ? this.interactive(req, abort.signal) : this.exec(req, abort.signal);
     void work.finally(() => this.running.delete(req.id));
   }
 
@@ -93,6 +100,17 @@ export class RequestHandler {
       if (!signal.aborted) error = this.errorOf(err);
     }
     await this.respond({ kind: 'done', id: req.id, seq: seq++, ...(error ? { error } : {}) }).catch((err: unknown) => this.deps.log.debug({ err }, 'logs response lost'));
+  }
+
+  private async interactive(req: ExecRequest, signal: AbortSignal): Promise<void> {
+    const session = new DeviceExecSession(req, { kubelet: this.deps.kubelet, respond: (m) => this.respond(m), errorOf: (e) => this.errorOf(e) });
+    this.sessions.set(req.id, session);
+    signal.addEventListener('abort', () => session.cancel(), { once: true });
+    try {
+      await session.run();
+    } finally {
+      this.sessions.delete(req.id);
+    }
   }
 
   /** Holds its slot until the command ends, its deadline passes, the server cancels it or the session ends. */

@@ -56,6 +56,8 @@ export interface ResourceStrategy {
   validate?(obj: KubeObject, old: KubeObject | undefined): FieldError[];
   /** Shapes the object returned to the creator only (what is stored is unchanged). */
   transformCreateResponse?(obj: KubeObject, ctx: StrategyContext): KubeObject;
+  /** Awaited after the store write, before the creator is answered (not on dry runs): e.g. a broker taking up a new credential. */
+  afterCreate?(obj: KubeObject, ctx: StrategyContext): Promise<void>;
   /**
    * Called on DELETE before the store: may add finalizers or pick a grace period. Returns the
    * grace period to pass to the store (undefined = delete at once unless finalizers).

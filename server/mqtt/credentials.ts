@@ -55,8 +55,18 @@ export function secretMatches(secret: string, hashHex: string | undefined): bool
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
+/**
+ * PBKDF2 iterations of the `$7$` hashes Flotilla writes for mosquitto. mosquitto_passwd uses 101 to
+ * slow down guessing of human passwords; every secret here is machine-made with 200+ random bits,
+ * where stretching adds nothing. It costs a lot, though: on every reload mosquitto 2.0 checks each
+ * connected client's password again, and at 101 iterations that is ≈ 60 µs per client (0.6 s of
+ * mosquitto's only thread per reload with 10,000 devices connected; ≈ 4 µs at 1 iteration —
+ * bench/mosquitto-reload.ts).
+ */
+export const MOSQUITTO_HASH_ITERATIONS = 1;
+
 /** mosquitto_passwd's format (mosquitto ≥ 2.0): `$7$<iterations>$<base64 salt(12)>$<base64 PBKDF2-SHA512(64)>`. */
-export function mosquittoHash(password: string, salt: Buffer = randomBytes(12), iterations = 101): string {
+export function mosquittoHash(password: string, salt: Buffer = randomBytes(12), iterations = MOSQUITTO_HASH_ITERATIONS): string {
   const hash = pbkdf2Sync(password, salt, iterations, 64, 'sha512');
   return `$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }

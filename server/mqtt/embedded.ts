@@ -102,19 +102,27 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const servers: Array<NetServer | HttpServer> = [];
   const tcp = createNetServer((socket) => broker.handle(socket));
   servers.push(tcp);
-  const ports: EmbeddedBroker['ports'] = { mqtt: await listen(tcp, options.port, options.host) };
-  if (options.tlsPort !== undefined) {
-    if (!options.tls) throw new Error('MQTT over TLS needs the server certificate');
-    const tls = createTlsServer({ cert: options.tls.certPem + options.tls.caPem, key: options.tls.keyPem }, (socket) => broker.handle(socket));
-    servers.push(tls);
-    ports.mqtts = await listen(tls, options.tlsPort, options.host);
-  }
-  if (options.wsPort !== undefined) {
-    const http = createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('MQTT over WebSocket only\n'));
-    const wss = new WebSocketServer({ server: http });
-    wss.on('connection', (ws, req) => broker.handle(createWebSocketStream(ws) as never, req));
-    servers.push(http);
-    ports.ws = await listen(http, options.wsPort, options.host);
+  let ports: EmbeddedBroker['ports'];
+  try {
+    ports = { mqtt: await listen(tcp, options.port, options.host) };
+    if (options.tlsPort !== undefined) {
+      if (!options.tls) throw new Error('MQTT over TLS needs the server certificate');
+      const tls = createTlsServer({ cert: options.tls.certPem + options.tls.caPem, key: options.tls.keyPem }, (socket) => broker.handle(socket));
+      servers.push(tls);
+      ports.mqtts = await listen(tls, options.tlsPort, options.host);
+    }
+    if (options.wsPort !== undefined) {
+      const http = createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('MQTT over WebSocket only\n'));
+      const wss = new WebSocketServer({ server: http });
+      wss.on('connection', (ws, req) => broker.handle(createWebSocketStream(ws) as never, req));
+      servers.push(http);
+      ports.ws = await listen(http, options.wsPort, options.host);
+    }
+  } catch (err) {
+    // A listener that could not bind: close the ones that did, and the broker, before failing.
+    await Promise.all(servers.filter((s) => s.listening).map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await new Promise<void>((r) => broker.close(() => r()));
+    throw err;
   }
   log.info({ ports }, 'embedded MQTT broker listening');
 

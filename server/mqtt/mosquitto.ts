@@ -1,6 +1,7 @@
-// Keeps an external mosquitto's password and ACL files in step with the store: every device
-// credential, every usable join token and the server's own account, written atomically (0600),
-// then mosquitto is told to reload (e.g. `systemctl reload mosquitto`, which sends SIGHUP).
+// An external mosquitto's password and ACL files: every device credential, every usable join token
+// and the server's own account, written atomically (0640 to group mosquitto, else 0600), and the
+// command that makes mosquitto reload them (e.g. `systemctl reload mosquitto`, which sends SIGHUP).
+// When to write and reload is mosquitto-sync.ts's job.
 
 import { execFile } from 'node:child_process';
 import { chownSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ export interface MosquittoFilesOptions {
 }
 
 export function renderPasswordFile(entries: readonly PasswordEntry[]): string {
-  const lines = [...entries].sort((a, b) => a.username.localeCompare(b.username)).map((e) => {
+  const lines = [...entries].sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0)).map((e) => {
     if (/[:\s]/.test(e.username)) throw new Error(`mosquitto username may not contain ':' or spaces: got "${e.username}"`);
     return `${e.username}:${e.hash}`;
   });
@@ -56,24 +57,21 @@ function writeAtomic(path: string, content: string): void {
 }
 
 export class MosquittoFiles {
-  private lastPasswd = '';
-  private lastAcl = '';
-
   constructor(private readonly options: MosquittoFilesOptions) {}
 
-  /** Rewrites both files when their content changed and reloads mosquitto; resolves when done. */
-  async write(entries: readonly PasswordEntry[]): Promise<void> {
-    const passwd = renderPasswordFile(entries);
-    const acl = mosquittoAcl(this.options.serverUsername);
-    if (passwd === this.lastPasswd && acl === this.lastAcl) return;
-    writeAtomic(this.options.aclFile, acl);
-    writeAtomic(this.options.passwordFile, passwd);
-    this.lastPasswd = passwd;
-    this.lastAcl = acl;
-    await this.reload();
+  /** Rewrites both files, each atomically. */
+  write(entries: readonly PasswordEntry[]): void {
+    writeAtomic(this.options.aclFile, mosquittoAcl(this.options.serverUsername));
+    writeAtomic(this.options.passwordFile, renderPasswordFile(entries));
   }
 
-  private reload(): Promise<void> {
+  /** True when there is a reload command: without one mosquitto sees changes only on its next reload. */
+  get reloads(): boolean {
+    return !!this.options.reloadCommand;
+  }
+
+  /** Runs the reload command; resolves when it ended (a failure is logged, not thrown). */
+  reload(): Promise<void> {
     const cmd = this.options.reloadCommand;
     if (!cmd) return Promise.resolve();
     return new Promise((resolve) => {

@@ -4,7 +4,7 @@
 // delete only: deleting one revokes the device).
 
 import type { KubeObject } from '../../shared/api/types';
-import { formatJoinToken } from '../../shared/channel/join-token';
+import { formatJoinToken, joinUsername } from '../../shared/channel/join-token';
 import { validateLabels } from '../../shared/api/selectors';
 import { FlotillaError } from '../../shared/errors';
 import type { ResourceDefinition } from '../api/registry';
@@ -51,7 +51,11 @@ export function validateJoinTokenRequest(spec: unknown, now: number): Omit<JoinT
   return out;
 }
 
-export function joinTokenResource(advertise: () => JoinTokenAdvertisement): ResourceDefinition {
+/**
+ * `applied` resolves once the broker accepts the new token's credentials (an external mosquitto
+ * reloads its files): `flotilla token create` answers only then, so the token works at once.
+ */
+export function joinTokenResource(advertise: () => JoinTokenAdvertisement, applied?: (username: string) => Promise<void>): ResourceDefinition {
   return {
     group: 'flotilla.io',
     version: 'v1',
@@ -87,6 +91,9 @@ export function joinTokenResource(advertise: () => JoinTokenAdvertisement): Reso
         obj.status = { used: 0 };
         const ad = advertise();
         ctx.state.token = formatJoinToken({ broker: ad.broker, caFingerprint: ad.caFingerprint, id, secret });
+      },
+      afterCreate: async (obj) => {
+        await applied?.(joinUsername(obj.metadata.name ?? ''));
       },
       transformCreateResponse(obj, ctx): KubeObject {
         const spec = { ...(obj.spec as JoinTokenSpec) } as Partial<JoinTokenSpec>;

@@ -6,14 +6,20 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { KubeObject } from '../../shared/api/types';
 import { SERVER_USERNAME, joinUsername } from '../../shared/channel/join-token';
+import { realClock } from '../../shared/clock';
+import { FlotillaError } from '../../shared/errors';
 import type { Informer } from '../informer/informer';
 import { channelAuthenticator } from '../mqtt/authenticator';
-import { DEVICE_CREDENTIAL_RESOURCE, JOIN_TOKEN_RESOURCE, mosquittoHash, randomSecret, type DeviceCredentialSpec, type JoinTokenSpec } from '../mqtt/credentials';
+import { DEVICE_CREDENTIAL_RESOURCE, JOIN_TOKEN_RESOURCE, mosquittoHash, randomSecret } from '../mqtt/credentials';
 import type { Store } from '../store/types';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded';
-import { MosquittoFiles } from '../mqtt/mosquitto';
+import { MosquittoFiles, type PasswordEntry } from '../mqtt/mosquitto';
+import { MosquittoSync, PROBE_USERNAME, type MosquittoSyncStats } from '../mqtt/mosquitto-sync';
+import { probeLogin } from '../mqtt/probe';
 import { ServerMqttClient } from '../mqtt/server-client';
+import { portsToListen, readRememberedPorts, rememberPorts, type BrokerPorts, type Listener } from '../mqtt/broker-ports';
 import type { ServerPki } from '../pki/pki';
 
 export interface BrokerOptions {
@@ -36,8 +42,10 @@ export interface BrokerSide {
   advertiseUrl: string;
   /** Disconnects a revoked device now (embedded: at once; mosquitto: through the reloaded password file). */
   revoke(node: string): void;
-  /** Resolves once the broker accepts `username`'s stored credentials (mosquitto: once a rewrite and reload included them). */
+  /** Resolves once the broker accepts `username`'s stored credentials (mosquitto: once a confirmed reload included them). */
   credentialsApplied(username: string): Promise<void>;
+  /** Managed mosquitto files: reloads so far (for /metrics). */
+  stats?(): MosquittoSyncStats;
   close(): Promise<void>;
 }
 
@@ -58,85 +66,89 @@ function hostAddress(bind: string): string {
   return '127.0.0.1';
 }
 
+const PORT_FLAGS: Record<Listener, string> = { mqtt: '--mqtt-port', mqtts: '--mqtts-port', ws: '--mqtt-ws-port' };
+
+/** The error to give when a remembered port (asked for as 0) is taken by someone else now. */
+function rememberedPortBusy(err: unknown, at: { asked: BrokerPorts; remembered: BrokerPorts; file: string }): FlotillaError | undefined {
+  const e = err as { code?: string; port?: number };
+  if (e.code !== 'EADDRINUSE') return undefined;
+  const listener = (['mqtt', 'mqtts', 'ws'] as const).find((l) => at.asked[l] === 0 && at.remembered[l] === e.port);
+  if (!listener) return undefined;
+  const flag = PORT_FLAGS[listener];
+  return new FlotillaError(
+    'Conflict',
+    `${flag} 0: port ${e.port} is in use. The embedded broker chose it at its first start (remembered in ${at.file}) and joined devices dial it; free it, or give ${flag} explicitly (devices then need --broker with the new URL)`,
+    { cause: err },
+  );
+}
+
+/** Keeps mosquitto's files in step with the credential informers (mosquitto-sync.ts). */
+function mosquittoSync(
+  settings: { url: string; files: NonNullable<BrokerOptions['mosquitto']>; serverPassword: string },
+  deps: { pki: ServerPki; tokens: Informer; devices: Informer; logger: Logger },
+): MosquittoSync {
+  const files = new MosquittoFiles({ ...settings.files, serverUsername: SERVER_USERNAME, logger: deps.logger });
+  const serverHash = mosquittoHash(settings.serverPassword);
+  const live = (o: Readonly<KubeObject>): string | undefined => (o.metadata.deletionTimestamp ? undefined : (o.spec as { mosquittoHash?: string } | undefined)?.mosquittoHash);
+  const sync = new MosquittoSync({
+    clock: realClock,
+    entries: () => {
+      const entries: PasswordEntry[] = [{ username: SERVER_USERNAME, hash: serverHash }];
+      for (const d of deps.devices.list()) {
+        const hash = live(d);
+        if (hash) entries.push({ username: d.metadata.name ?? '', hash });
+      }
+      for (const t of deps.tokens.list()) {
+        const hash = live(t);
+        if (hash) entries.push({ username: joinUsername(t.metadata.name ?? ''), hash });
+      }
+      return entries;
+    },
+    write: (entries) => files.write(entries),
+    reload: () => files.reload(),
+    ...(files.reloads ? { probe: (password: string) => probeLogin({ url: settings.url, username: PROBE_USERNAME, password, clientId: `${PROBE_USERNAME}_${process.pid}`, caPem: deps.pki.caCertPem }) } : {}),
+    probeSecret: () => {
+      const password = randomSecret(32);
+      return { password, hash: mosquittoHash(password) };
+    },
+    log: deps.logger,
+  });
+  deps.devices.onChange(() => sync.changed());
+  deps.tokens.onChange(() => sync.changed());
+  return sync;
+}
+
 export async function startBrokerSide(options: BrokerOptions, deps: { pki: ServerPki; store: Store; tokens: Informer; devices: Informer; logger: Logger }): Promise<BrokerSide> {
   const log = deps.logger;
   if (options.mqttUrl) {
     const password = serverSecret(options.dataDir);
-    let files: MosquittoFiles | undefined;
-    let sync: (() => Promise<Set<string>>) | undefined;
-    let schedule: () => void = () => undefined;
-    let waiters: Array<{ username: string; resolve: () => void }> = [];
-    if (options.mosquitto) {
-      const mf = new MosquittoFiles({ ...options.mosquitto, serverUsername: SERVER_USERNAME, logger: log });
-      files = mf;
-      const serverHash = mosquittoHash(password);
-      sync = async () => {
-        const entries = [
-          { username: SERVER_USERNAME, hash: serverHash },
-          ...deps.devices.list().flatMap((d) => {
-            const s = d.spec as Partial<DeviceCredentialSpec> | undefined;
-            return s?.mosquittoHash && !d.metadata.deletionTimestamp ? [{ username: d.metadata.name ?? '', hash: s.mosquittoHash }] : [];
-          }),
-          ...deps.tokens.list().flatMap((t) => {
-            const s = t.spec as Partial<JoinTokenSpec> | undefined;
-            return s?.mosquittoHash && !t.metadata.deletionTimestamp ? [{ username: joinUsername(t.metadata.name ?? ''), hash: s.mosquittoHash }] : [];
-          }),
-        ];
-        await mf.write(entries);
-        // mosquitto handles SIGHUP on its next loop turn: give it a moment before devices dial in.
-        await new Promise((r) => setTimeout(r, 100));
-        return new Set(entries.map((e) => e.username));
-      };
-      await sync();
-      let timer: NodeJS.Timeout | undefined;
-      // Changes within 200 ms share one rewrite and one reload (a burst of joins costs one SIGHUP).
-      schedule = (): void => {
-        timer ??= setTimeout(() => {
-          timer = undefined;
-          void sync?.().then(
-            (written) => {
-              // A credential the informer had not seen yet waits for the rewrite its arrival triggers.
-              const done = waiters.filter((w) => written.has(w.username));
-              waiters = waiters.filter((w) => !written.has(w.username));
-              for (const w of done) w.resolve();
-            },
-            (err: unknown) => log.error({ err }, 'writing mosquitto files failed'),
-          );
-        }, 200);
-      };
-      deps.devices.onChange(schedule);
-      deps.tokens.onChange(schedule);
-    }
+    const sync = options.mosquitto ? mosquittoSync({ url: options.mqttUrl, files: options.mosquitto, serverPassword: password }, deps) : undefined;
+    if (sync && !(await sync.start())) log.error({ reload: options.mosquitto?.reloadCommand }, 'mosquitto did not load the rewritten password file within 15 s (is --mosquitto-reload right?)');
     const client = await ServerMqttClient.connect({ url: options.mqttUrl, username: SERVER_USERNAME, password, caPem: deps.pki.caCertPem, logger: log });
-    log.info({ url: options.mqttUrl, managedFiles: files !== undefined }, 'node channel uses an external MQTT broker');
+    log.info({ url: options.mqttUrl, managedFiles: sync !== undefined }, 'node channel uses an external MQTT broker');
     return {
       client,
       advertiseUrl: options.advertiseUrl ?? options.mqttUrl,
       revoke: () => undefined,
-      credentialsApplied: (username) =>
-        files
-          ? new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, 10_000); // never hold a join forever: the device retries
-              waiters.push({
-                username,
-                resolve: () => {
-                  clearTimeout(timer);
-                  resolve();
-                },
-              });
-              schedule();
-            })
-          : Promise.resolve(),
-      close: () => client.close(),
+      credentialsApplied: (username) => sync?.applied(username) ?? Promise.resolve(),
+      ...(sync ? { stats: () => ({ ...sync.stats }) } : {}),
+      async close() {
+        sync?.close();
+        await client.close();
+      },
     };
   }
 
   const password = randomSecret(48);
+  const portsFile = join(options.dataDir, 'mqtt', 'ports.json');
+  const asked: BrokerPorts = { mqtt: options.mqttPort, ...(options.mqttsPort !== undefined ? { mqtts: options.mqttsPort } : {}), ...(options.mqttWsPort !== undefined ? { ws: options.mqttWsPort } : {}) };
+  const remembered = readRememberedPorts(portsFile);
+  const ports = portsToListen(asked, remembered);
   const embedded = await startEmbeddedBroker({
     host: options.bindAddress,
-    port: options.mqttPort,
-    ...(options.mqttsPort !== undefined ? { tlsPort: options.mqttsPort } : {}),
-    ...(options.mqttWsPort !== undefined ? { wsPort: options.mqttWsPort } : {}),
+    port: ports.mqtt ?? 0,
+    ...(ports.mqtts !== undefined ? { tlsPort: ports.mqtts } : {}),
+    ...(ports.ws !== undefined ? { wsPort: ports.ws } : {}),
     tls: { certPem: deps.pki.certPem, keyPem: deps.pki.keyPem, caPem: deps.pki.caCertPem },
     authenticate: channelAuthenticator({
       serverPassword: password,
@@ -146,7 +158,10 @@ export async function startBrokerSide(options: BrokerOptions, deps: { pki: Serve
       read: (which, name) => deps.store.get({ resource: which === 'tokens' ? JOIN_TOKEN_RESOURCE : DEVICE_CREDENTIAL_RESOURCE, name }),
     }),
     logger: log,
+  }).catch((err: unknown) => {
+    throw rememberedPortBusy(err, { asked, remembered, file: portsFile }) ?? err;
   });
+  rememberPorts(portsFile, asked, embedded.ports);
   const local = options.bindAddress === '0.0.0.0' || options.bindAddress === '::' ? '127.0.0.1' : options.bindAddress;
   const client = await ServerMqttClient.connect({ url: `mqtt://${local}:${embedded.ports.mqtt}`, username: SERVER_USERNAME, password, logger: log });
   const host = hostAddress(options.bindAddress);

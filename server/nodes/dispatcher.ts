@@ -81,11 +81,13 @@ export class ChannelDispatcher {
         return h.metrics(from, m);
       case 'logChunk':
       case 'execResult':
+      case 'execOutput':
       case 'done':
         return h.response(from, m);
       case 'desired':
       case 'logs':
       case 'exec':
+      case 'execInput':
       case 'cancel':
       case 'joinReply':
         // Server-to-device kinds never arrive on the subscribed topics (decodeMessage checks kind per topic).

@@ -132,13 +132,14 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
 
   const fingerprint = caFingerprint(pki.caCertPem).replace(/^sha256:/, '');
   return {
-    resources: [joinTokenResource(() => ({ broker: broker.advertiseUrl, caFingerprint: fingerprint })), deviceCredentialResource(), ...metricsResources()],
+    resources: [joinTokenResource(() => ({ broker: broker.advertiseUrl, caFingerprint: fingerprint }), (username) => broker.credentialsApplied(username)), deviceCredentialResource(), ...metricsResources()],
     podLogs: podLogProvider(requests, clock),
     requests,
     broker,
     leases,
     serveHttp(path, _req, res) {
       if (path === '/metrics') {
+        const mosquitto = broker.stats?.();
         let ready = 0;
         for (const n of nodes.list()) if ((n.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready++;
         const body = prometheusText(metrics, {
@@ -149,6 +150,13 @@ export async function startNodeChannel(store: Store, pki: ServerPki, options: No
           flotilla_heartbeat_store_latency_p99_ms: { help: 'Heartbeat receipt to Lease written, 99th percentile over the last 30 s', value: leases.latency.percentile(99) },
           flotilla_node_channel_rejected_messages: { help: 'Messages dropped because they did not decode', value: dispatcher.rejected },
           flotilla_desired_states_published: { help: 'Desired-state publishes since start', value: publisher.published },
+          ...(mosquitto
+            ? {
+                flotilla_mosquitto_reloads: { help: 'Confirmed rewrites and reloads of the managed mosquitto files', value: mosquitto.reloads },
+                flotilla_mosquitto_probe_retries: { help: 'Probe logins refused after a reload (not yet reloaded, or the signal was lost)', value: mosquitto.retries },
+                flotilla_mosquitto_last_reload_ms: { help: 'From asking mosquitto to reload until the probe login got in, last reload', value: mosquitto.lastReloadMs },
+              }
+            : {}),
         });
         res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body);
         return true;

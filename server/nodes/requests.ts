@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../../shared/clock';
-import { encodeMessage, type ExecRequest, type LogsRequest, type ResponseMessage } from '../../shared/channel/messages';
+import { encodeMessage, type ExecRequest, type LogsRequest, type RequestMessage, type ResponseMessage } from '../../shared/channel/messages';
 import { downTopic } from '../../shared/channel/topics';
 import type { ChannelTransport } from '../../shared/channel/transport';
 import { FlotillaError, type ErrorCode, httpStatusOf } from '../../shared/errors';
@@ -26,7 +26,8 @@ export interface RequestBrokerDeps {
   answerTimeoutMs?: number;
 }
 
-function errorFrom(e: { code: string; message: string }): FlotillaError {
+/** The FlotillaError a device reported. */
+export function errorFrom(e: { code: string; message: string }): FlotillaError {
   const code = (e.code in httpStatusOf ? e.code : 'InternalError') as ErrorCode;
   return new FlotillaError(code, e.message);
 }
@@ -43,8 +44,32 @@ export class RequestBroker {
     p.deliver(msg);
   }
 
-  private offline(node: string, what: string): FlotillaError {
+  /** The error for a request to a node that is not connected. */
+  offline(node: string, what: string): FlotillaError {
     return new FlotillaError('ServiceUnavailable', `node "${node}" is offline (its agent is not connected to the broker): cannot ${what}`);
+  }
+
+  isOnline(node: string): boolean {
+    return this.deps.isOnline(node);
+  }
+
+  /**
+   * Routes the responses to request `id` (of `node`) to `handlers` until the returned function is
+   * called; `fail` is called when the node goes away. For request kinds served outside this class.
+   */
+  track(node: string, id: string, handlers: { deliver(msg: ResponseMessage): void; fail(err: FlotillaError): void }): () => void {
+    this.pending.set(id, { node, ...handlers });
+    return () => this.pending.delete(id);
+  }
+
+  /** Publishes a request message to the node's down/request topic (QoS 1, in call order). */
+  send(node: string, msg: RequestMessage): Promise<void> {
+    return this.deps.transport.publish(downTopic(node, 'request'), encodeMessage(msg), { qos: 1 });
+  }
+
+  /** How long a device may take to answer a request at all, in ms. */
+  answerTimeout(): number {
+    return this.deps.answerTimeoutMs ?? 15_000;
   }
 
   /** Streams log text. Ends at `done`; throws the device's error; aborting `signal` cancels on the device. */
@@ -103,7 +128,7 @@ export class RequestBroker {
   }
 
   /** Runs a command in a container on the device and collects its output. */
-  exec(node: string, request: Omit<ExecRequest, 'kind' | 'id'>): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  exec(node: string, request: Omit<ExecRequest, 'kind' | 'id' | 'stdin' | 'tty'>): Promise<{ exitCode: number; stdout: string; stderr: string }> {
     if (!this.deps.isOnline(node)) return Promise.reject(this.offline(node, `exec in pod ${request.namespace}/${request.pod}`));
     const id = randomUUID();
     const wait = (request.timeoutMs ?? 0) + this.answerTimeout();
@@ -134,7 +159,4 @@ export class RequestBroker {
     for (const p of [...this.pending.values()]) if (p.node === node) p.fail(this.offline(node, 'finish the request'));
   }
 
-  private answerTimeout(): number {
-    return this.deps.answerTimeoutMs ?? 15_000;
-  }
 }

@@ -13,6 +13,10 @@ describe('decodeMessage', () => {
     ['logs', downTopic('n1', 'request'), { kind: 'logs', id: 'r1', namespace: 'default', pod: 'p', follow: true, tailLines: 10 }],
     ['cancel', downTopic('n1', 'request'), { kind: 'cancel', id: 'r1' }],
     ['done', upTopic('n1', 'response'), { kind: 'done', id: 'r1', seq: 4, error: { code: 'NotFound', message: 'no' } }],
+    ['interactive exec', downTopic('n1', 'request'), { kind: 'exec', id: 'r1', namespace: 'default', pod: 'p', command: ['sh'], stdin: true, tty: true }],
+    ['execInput', downTopic('n1', 'request'), { kind: 'execInput', id: 'r1', seq: 2, data: Buffer.from('ls\r').toString('base64'), eof: true, resize: { width: 80, height: 24 } }],
+    ['execOutput', upTopic('n1', 'response'), { kind: 'execOutput', id: 'r1', seq: 0, stream: 'stderr', data: '' }],
+    ['done of an interactive exec', upTopic('n1', 'response'), { kind: 'done', id: 'r1', seq: 5, exitCode: 3 }],
     ['joinReply', provisionTopic('c1', 'reply'), { kind: 'joinReply', ok: false, reason: 'expired' }],
   ])('accepts a good %s message', (_kind, topic, body) => {
     const r = decodeMessage(topic, JSON.stringify(body));
@@ -31,6 +35,10 @@ describe('decodeMessage', () => {
     ['version 0', downTopic('n1', 'desired'), JSON.stringify({ kind: 'desired', version: 0, pods: [], configMaps: [], secrets: [] }), /version must be an integer in 1\.\./],
     ['a bad phase', upTopic('n1', 'pods'), JSON.stringify({ kind: 'pods', full: false, statuses: [{ namespace: 'a', name: 'b', uid: 'c', version: 1, status: { phase: 'Dancing' } }] }), /statuses\[0\]\.status\.phase must be one of/],
     ['an empty exec command', downTopic('n1', 'request'), JSON.stringify({ kind: 'exec', id: 'x', namespace: 'a', pod: 'b', command: [] }), /command must be a non-empty array/],
+    ['execInput data that is not base64', downTopic('n1', 'request'), JSON.stringify({ kind: 'execInput', id: 'x', seq: 0, data: 'not base64!' }), /data must be base64/],
+    ['a huge resize', downTopic('n1', 'request'), JSON.stringify({ kind: 'execInput', id: 'x', seq: 0, resize: { width: 1e9, height: 1 } }), /resize\.width must be an integer in 0\.\.10000/],
+    ['execOutput on a stream that is not one', upTopic('n1', 'response'), JSON.stringify({ kind: 'execOutput', id: 'x', seq: 0, stream: 'stdin', data: '' }), /stream must be one of stdout, stderr/],
+    ['an exit code out of range', upTopic('n1', 'response'), JSON.stringify({ kind: 'done', id: 'x', seq: 0, exitCode: 300 }), /exitCode must be an integer in -1\.\.255/],
     ['deep nesting', upTopic('n1', 'status'), '['.repeat(5000) + ']'.repeat(5000), /is \d+ bytes: more than|must be an object/],
   ])('rejects %s with a reason', (_what, topic, payload, reason) => {
     const r = decodeMessage(topic, payload);

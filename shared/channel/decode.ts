@@ -18,6 +18,7 @@ export const MAX_PAYLOAD_BYTES: Record<string, number> = {
   events: 256 * 1024,
   status: 64 * 1024,
   request: 16 * 1024,
+  execInput: 64 * 1024,
   join: 64 * 1024,
   joinReply: 64 * 1024,
   default: 4 * 1024,
@@ -100,6 +101,18 @@ function containerMetrics(v: unknown, path: string): M.ContainerMetrics {
 
 type Body = c.Json & { kind: string };
 
+function terminalSize(v: unknown, path: string): M.TerminalSize {
+  const o = c.object(v, path);
+  return { width: c.integer(o.width, `${path}.width`, 0, 10_000), height: c.integer(o.height, `${path}.height`, 0, 10_000) };
+}
+
+/** A base64 string of at most `max` characters. */
+function base64(v: unknown, path: string, max: number): string {
+  const s = c.string(v, path, max);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) c.fail(path, 'base64', s.slice(0, 20));
+  return s;
+}
+
 const DECODERS: Record<string, (o: Body) => M.ChannelMessage> = {
   desired: (o) => ({
     kind: 'desired',
@@ -129,7 +142,23 @@ const DECODERS: Record<string, (o: Body) => M.ChannelMessage> = {
     c.array(o.command, 'command', (x, p) => c.string(x, p), 256);
     if ((o.command as unknown[]).length === 0) c.fail('command', 'a non-empty array', o.command);
     c.optInteger(o.timeoutMs, 'timeoutMs');
+    c.optBoolean(o.stdin, 'stdin');
+    c.optBoolean(o.tty, 'tty');
+    if (o.size !== undefined) terminalSize(o.size, 'size');
     return o as unknown as M.ExecRequest;
+  },
+  execInput: (o) => {
+    const data = o.data === undefined ? undefined : base64(o.data, 'data', 48 * 1024);
+    const eof = c.optBoolean(o.eof, 'eof');
+    const resize = o.resize === undefined ? undefined : terminalSize(o.resize, 'resize');
+    return {
+      kind: 'execInput',
+      id: c.string(o.id, 'id', ID_MAX),
+      seq: c.integer(o.seq, 'seq'),
+      ...(data !== undefined ? { data } : {}),
+      ...(eof !== undefined ? { eof } : {}),
+      ...(resize ? { resize } : {}),
+    };
   },
   cancel: (o) => ({ kind: 'cancel', id: c.string(o.id, 'id', ID_MAX) }),
   heartbeat: (o) => ({ kind: 'heartbeat', seq: c.integer(o.seq, 'seq') }),
@@ -193,13 +222,22 @@ const DECODERS: Record<string, (o: Body) => M.ChannelMessage> = {
     stdout: c.string(o.stdout, 'stdout', 100 * 1024),
     stderr: c.string(o.stderr, 'stderr', 100 * 1024),
   }),
+  execOutput: (o) => ({
+    kind: 'execOutput',
+    id: c.string(o.id, 'id', ID_MAX),
+    seq: c.integer(o.seq, 'seq'),
+    stream: c.oneOf(o.stream, 'stream', ['stdout', 'stderr'] as const),
+    data: base64(o.data, 'data', 48 * 1024),
+  }),
   done: (o) => {
     const e = o.error === undefined ? undefined : c.object(o.error, 'error');
+    const exitCode = o.exitCode === undefined ? undefined : c.integer(o.exitCode, 'exitCode', -1, 255);
     return {
       kind: 'done',
       id: c.string(o.id, 'id', ID_MAX),
       seq: c.integer(o.seq, 'seq'),
       ...(e ? { error: { code: c.string(e.code, 'error.code', 64), message: c.string(e.message, 'error.message') } } : {}),
+      ...(exitCode !== undefined ? { exitCode } : {}),
     };
   },
   join: (o) => ({
@@ -219,14 +257,14 @@ const DECODERS: Record<string, (o: Body) => M.ChannelMessage> = {
 /** Which kinds each topic leaf carries. */
 const KINDS_BY_LEAF: Record<string, readonly string[]> = {
   'down/desired': ['desired'],
-  'down/request': ['logs', 'exec', 'cancel'],
+  'down/request': ['logs', 'exec', 'execInput', 'cancel'],
   'up/heartbeat': ['heartbeat'],
   'up/status': ['status'],
   'up/pods': ['pods'],
   'up/ack': ['ack'],
   'up/events': ['events'],
   'up/metrics': ['metrics'],
-  'up/response': ['logChunk', 'execResult', 'done'],
+  'up/response': ['logChunk', 'execResult', 'execOutput', 'done'],
   'up/presence': ['presence'],
   'provision/request': ['join'],
   'provision/reply': ['joinReply'],

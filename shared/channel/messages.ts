@@ -41,6 +41,31 @@ export interface ExecRequest {
   container?: string;
   command: string[];
   timeoutMs?: number;
+  /**
+   * Interactive (`kubectl exec -i` / `-t`): stdin follows in execInput messages, output goes up in
+   * execOutput messages as it comes (the first, empty, says "started"), the exit code in `done`.
+   */
+  stdin?: boolean;
+  tty?: boolean;
+  /** The terminal's size from the start (tty). */
+  size?: TerminalSize;
+}
+
+export interface TerminalSize {
+  width: number;
+  height: number;
+}
+
+/** Stdin and terminal changes of an interactive exec, applied in `seq` order (from 0). */
+export interface ExecInputMessage {
+  kind: 'execInput';
+  id: string;
+  seq: number;
+  /** Bytes for stdin, base64. */
+  data?: string;
+  /** Closes stdin: the command reads EOF. */
+  eof?: boolean;
+  resize?: TerminalSize;
 }
 
 /** Ends a running request (e.g. `kubectl logs -f` went away). */
@@ -49,7 +74,7 @@ export interface CancelRequest {
   id: string;
 }
 
-export type RequestMessage = LogsRequest | ExecRequest | CancelRequest;
+export type RequestMessage = LogsRequest | ExecRequest | ExecInputMessage | CancelRequest;
 
 // ---- device → server ----
 
@@ -176,15 +201,27 @@ export interface ExecResultMessage {
   stderr: string;
 }
 
+/** Output of an interactive exec as it comes, in `seq` order (from 0) with its final `done`. */
+export interface ExecOutputMessage {
+  kind: 'execOutput';
+  id: string;
+  seq: number;
+  stream: 'stdout' | 'stderr';
+  /** base64 */
+  data: string;
+}
+
 /** The last response to a request. `error.code` is an ErrorCode of shared/errors. */
 export interface DoneMessage {
   kind: 'done';
   id: string;
   seq: number;
   error?: { code: string; message: string };
+  /** An interactive exec's exit code. */
+  exitCode?: number;
 }
 
-export type ResponseMessage = LogChunkMessage | ExecResultMessage | DoneMessage;
+export type ResponseMessage = LogChunkMessage | ExecResultMessage | ExecOutputMessage | DoneMessage;
 
 // ---- provisioning ----
 

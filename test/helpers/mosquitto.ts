@@ -39,16 +39,21 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-/** Starts mosquitto with empty password/ACL files in `dir` (flotilla fills them). */
-export async function startMosquitto(dir: string): Promise<Mosquitto> {
+/**
+ * Starts mosquitto with empty password/ACL files in `dir` (flotilla fills them). `again` restarts
+ * one that was stopped: the same port, the files as flotilla left them.
+ */
+export async function startMosquitto(dir: string, again?: { port: number }): Promise<Mosquitto> {
   // Installed by test/setup/environment.js under `npm test`; here too when a file runs alone.
   const setup = require('../setup/environment') as { mosquittoPackages(): string[]; aptInstall(p: string[]): void };
   setup.aptInstall(setup.mosquittoPackages());
-  const port = await freePort();
+  const port = again?.port ?? (await freePort());
   const passwordFile = join(dir, 'mosquitto.passwd');
   const aclFile = join(dir, 'mosquitto.acl');
-  writeFileSync(passwordFile, '', { mode: 0o600 });
-  writeFileSync(aclFile, '', { mode: 0o600 });
+  if (!again) {
+    writeFileSync(passwordFile, '', { mode: 0o600 });
+    writeFileSync(aclFile, '', { mode: 0o600 });
+  }
   const conf = join(dir, 'mosquitto.conf');
   // `user root`: the files live in a private temp dir the mosquitto user cannot enter.
   writeFileSync(conf, ['user root', `listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwordFile}`, `acl_file ${aclFile}`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'log_type information', ''].join('\n'));

@@ -7,10 +7,11 @@ import { realClock, type Clock, type TimerHandle } from '../../../shared/clock';
 import { FlotillaError, notFound } from '../../../shared/errors';
 import * as L from '../types';
 import type {
-  ContainerSpec, ContainerStatus, EventOptions, ExecResult, LogLine, LogOptions, PullPolicy, Runtime, RuntimeEvent,
+  ContainerSpec, ContainerStatus, EventOptions, ExecResult, ExecStream, ExecStreamOptions, LogLine, LogOptions, PullPolicy, Runtime, RuntimeEvent,
   RuntimeSnapshot, RuntimeVersion, SandboxSpec, SandboxStatus,
 } from '../types';
 import { Channel } from './channel';
+import { fakeExecStream } from './fake-exec-stream';
 import { serveHttp, type FakeProgram, type FakePrograms } from './program';
 
 export interface FakeRuntimeOptions {
@@ -219,6 +220,12 @@ export class FakeRuntime implements Runtime {
     const c = this.container(id);
     if (c.status.state !== 'running') throw new FlotillaError('Conflict', `container ${id} is not running: cannot exec ${JSON.stringify(command)}`);
     return c.program.exec?.(command) ?? { exitCode: 127, stdout: '', stderr: `fake: no exec handler for ${JSON.stringify(command)}\n` };
+  }
+
+  async execStream(id: string, command: string[], options: ExecStreamOptions): Promise<ExecStream> {
+    const c = this.container(id);
+    if (c.status.state !== 'running') throw new FlotillaError('Conflict', `container ${id} is not running: cannot exec ${JSON.stringify(command)}`);
+    return fakeExecStream(c.program.execStream?.(command), command, options);
   }
 
   logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {

@@ -2,6 +2,7 @@
 
 import * as http from 'node:http';
 import type { ContainerSpec, ExecResult, SandboxSpec } from '../types';
+import type { FakeSession } from './fake-exec-stream';
 
 export interface FakeProgram {
   /** Written at start. */
@@ -15,6 +16,8 @@ export interface FakeProgram {
   onStop?: { exitCode: number; stdout?: string[] } | 'ignore';
   /** Answers exec; without it exec exits 127. */
   exec?: (command: string[]) => ExecResult;
+  /** Answers an interactive exec; without it (or when it returns undefined) the command exits 127. */
+  execStream?: (command: string[]) => FakeSession | undefined;
   /** While running, answers GET on this container port (reachable from the host only when the fake serves ports). */
   http?: { port: number; body: string };
 }

@@ -2,6 +2,7 @@
 
 import * as http from 'node:http';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { FlotillaError, type ErrorCode } from '../../../shared/errors';
 
@@ -90,6 +91,24 @@ export class PodmanHttp {
     const status = res.statusCode ?? 0;
     if ((status >= 200 && status < 300) || options.accept?.includes(status)) return res;
     throw await this.errorFrom(method, path, res);
+  }
+
+  /**
+   * Sends a JSON request asking for the connection to be upgraded to a raw two-way stream (Docker's
+   * hijacked attach): resolves with the socket, and what arrived after the 101 headers, once upgraded.
+   */
+  async upgrade(method: string, path: string, body: unknown): Promise<{ socket: Socket; head: Buffer }> {
+    const payload = Buffer.from(JSON.stringify(body));
+    const headers = { 'content-type': 'application/json', 'content-length': String(payload.length), connection: 'Upgrade', upgrade: 'tcp' };
+    return new Promise((resolve, reject) => {
+      const req = http.request({ socketPath: this.socketPath, method, path: `${LIBPOD_PREFIX}${path}`, headers });
+      req.on('upgrade', (_res, socket, head) => resolve({ socket: socket as Socket, head }));
+      req.on('response', (res) => {
+        void this.errorFrom(method, path, res).then(reject, reject);
+      });
+      req.on('error', (err) => reject(new FlotillaError('ServiceUnavailable', `podman ${method} ${path} via ${this.socketPath}: ${err.message}`, { cause: err })));
+      req.end(payload);
+    });
   }
 
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

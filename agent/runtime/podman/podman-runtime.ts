@@ -4,10 +4,11 @@ import { FlotillaError, isFlotillaError } from '../../../shared/errors';
 import type { Labels } from '../../../shared/api/types';
 import * as L from '../types';
 import type {
-  ContainerSpec, ContainerStatus, EventOptions, ExecResult, LogLine, LogOptions, PullPolicy, Runtime, RuntimeEvent,
+  ContainerSpec, ContainerStatus, EventOptions, ExecResult, ExecStream, ExecStreamOptions, LogLine, LogOptions, PullPolicy, Runtime, RuntimeEvent,
   RuntimeSnapshot, RuntimeVersion, SandboxSpec, SandboxStatus,
 } from '../types';
 import { PodmanClient } from './client';
+import { startExecStream } from './exec-stream';
 import type { ContainerCreateSpec } from './libpod-types';
 import { containerFromInspect, containerFromList, eventFrom, ipOf, portsFromBindings, portsFromMappings, sandboxFrom, sandboxFromInfra } from './mapping';
 import { PAUSE_COMMAND, PAUSE_IMAGE, defaultPauseArchiveDir, loadPauseImage, pauseArchivePath } from './pause';
@@ -236,6 +237,10 @@ export class PodmanRuntime implements Runtime {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  execStream(id: string, command: string[], options: ExecStreamOptions): Promise<ExecStream> {
+    return startExecStream(this.client.http, id, command, options);
   }
 
   logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {

@@ -1,11 +1,12 @@
 // A KubeletApi fake for the node channel's tests and for simulated fleets while no real kubelet
 // runs there: every pod of the desired state is Running at once (versioned statuses), a pod that
 // leaves the desired state or carries a deletionTimestamp reports `terminated`, logs are lines
-// the test sets, exec echoes.
+// the test sets, exec echoes (interactive exec of `cat` too).
 
 import type { Pod, PodStatus } from '../../../shared/api/core';
 import { notFound } from '../../../shared/errors';
-import type { ExecResult, LogLine, LogOptions } from '../../runtime/types';
+import { fakeExecStream, type FakeSession } from '../../runtime/fake/fake-exec-stream';
+import type { ExecResult, ExecStream, ExecStreamOptions, LogLine, LogOptions } from '../../runtime/types';
 import type { ContainerRef, DesiredState, KubeletApi, KubeletEvent, PodStatusUpdate, SourceName } from '../../kubelet/api';
 
 export class FakeKubelet implements KubeletApi {
@@ -80,6 +81,13 @@ export class FakeKubelet implements KubeletApi {
   async exec(ref: ContainerRef, command: string[], _options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
     if (![...this.statuses.values()].some((s) => s.namespace === ref.namespace && s.name === ref.name && !s.terminated)) throw notFound('pods', ref.name);
     return { exitCode: 0, stdout: `${command.join(' ')}\n`, stderr: '' };
+  }
+
+  /** Interactive exec: `cat` echoes stdin until EOF; anything else exits 127. */
+  async execStream(ref: ContainerRef, command: string[], options: ExecStreamOptions): Promise<ExecStream> {
+    if (![...this.statuses.values()].some((s) => s.namespace === ref.namespace && s.name === ref.name && !s.terminated)) throw notFound('pods', ref.name);
+    const cat: FakeSession = { input: (data, out) => out({ stream: 'stdout', data }), eof: () => 0 };
+    return fakeExecStream(command.length === 1 && command[0] === 'cat' ? cat : undefined, command, options);
   }
 
   private emit(u: PodStatusUpdate): void {

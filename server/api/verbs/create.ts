@@ -52,6 +52,7 @@ export async function handleCreate(r: ResourceRequest): Promise<void> {
     created = { ...obj, metadata: { ...obj.metadata, creationTimestamp: r.now.toISOString().replace(/\.\d{3}Z$/, 'Z') } };
   } else {
     created = await r.deps.store.create(storeResource(r.def), obj);
+    await r.def.strategy?.afterCreate?.(created, ctx);
   }
   const body = r.def.strategy?.transformCreateResponse?.(created, ctx) ?? created;
   sendJson(r.res, 201, body, warningHeaders(warnings));
