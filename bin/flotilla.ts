@@ -79,7 +79,7 @@ program
   .requiredOption('--token <token>', 'join token from `flotilla token create`')
   .option('--nodes <n>', 'how many devices (default: the sum of --sizes, else 10)')
   .option('--sizes <size:n,...>', 'board sizes in node order, e.g. pi-zero-2w:10,pi-4-4g:30,pi-5-8g:10 (default: all pi-4-4g)')
-  .option('--labels <k=v,...>', 'labels every simulated node reports')
+  .option('--labels <k=v,...>', 'fact labels every simulated node reports (the server keeps only kubernetes.io/arch|os|hostname and flotilla.io/ ones; give operator labels with the join token)')
   .option('--lightweight', 'a fake kubelet (pods Running at once, no restarts, no Job exits) instead of the real one')
   .option('--broker <url>', "override the token's broker URL")
   .option('--data-dir <dir>', 'where each simulated device keeps its credentials and desired state', './sim-data')

@@ -167,7 +167,7 @@ describe('flotilla agent --manifests on Podman', () => {
     const clientId = byName.get('client') ?? '';
     expect((await runtime.exec(clientId, ['wget', '-qO-', 'http://127.0.0.1:8080/'], { timeoutMs: 10_000 })).stdout).toBe('hello from the configmap');
     expect((await runtime.exec(clientId, ['cat', '/secret/token'])).stdout).toBe('s3cr3t');
-    expect((await runtime.exec(clientId, ['stat', '-L', '-c', '%a', '/secret/token'])).stdout.trim()).toBe('600');
+    expect((await runtime.exec(clientId, ['stat', '-L', '-c', '%a', '/secret/token'])).stdout.trim()).toBe('640'); // the pod's group reads it, the world never
     expect((await runtime.exec(clientId, ['cat', '/shared/init-ran'])).exitCode).toBe(0);
     const ip = (await runtime.sandboxStatus(sandbox?.id ?? '')).ip;
     const logs: string[] = [];

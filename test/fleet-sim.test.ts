@@ -31,7 +31,8 @@ const CAMERAS = Array.from({ length: 15 }, (_, i) => `fa-${String((i + 1) * 3).p
 
 let dir: string;
 let server: ServerProcess;
-let token: string;
+/** Operator labels come with the join token: a device may set only its fact labels on its Node. */
+const tokenFor = (labels: string, usages: number): string => joinToken(server.dataDir, ['--usages', String(usages), '--labels', labels]);
 let main: SimProcess;
 let flaky: SimProcess;
 let joiner: SimProcess | undefined;
@@ -93,16 +94,17 @@ async function camerasOn(expected: string[], image = 'registry.local/camera:1', 
     const placed = all.filter(ready).filter((p) => imageOf(p) === image).map((p) => p.spec.nodeName ?? '').sort();
     seen = placed.join(' ');
     return all.length === expected.length && placed.join(' ') === [...expected].sort().join(' ');
-  }, timeoutMs, `one ${image} pod on each of ${expected.length} camera nodes (seen: ${seen})`);
+  }, timeoutMs, `one ${image} pod on each of ${expected.length} camera nodes`).catch((err: unknown) => {
+    throw new Error(`${err instanceof Error ? err.message : String(err)} (last seen on: ${seen || 'none'})`);
+  });
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
   server = await startServerProcess(join(dir, 'server'), ['--node-monitor-grace-period', GRACE, '--mqtts-port', 'off']);
-  token = joinToken(server.dataDir, ['--usages', '60']);
   [main, flaky] = await Promise.all([
-    SimProcess.start(token, join(dir, 'sim-a'), ['--prefix', 'fa', '--sizes', 'pi-zero-2w:9,pi-4-4g:27,pi-5-8g:9', '--labels', 'site=barn', '--heartbeat', '1']),
-    SimProcess.start(token, join(dir, 'sim-b'), ['--prefix', 'fb', '--sizes', 'pi-zero-2w:1,pi-4-4g:3,pi-5-8g:1', '--labels', 'site=field,camera=true', '--heartbeat', '1']),
+    SimProcess.start(tokenFor('site=barn', 45), join(dir, 'sim-a'), ['--prefix', 'fa', '--sizes', 'pi-zero-2w:9,pi-4-4g:27,pi-5-8g:9', '--heartbeat', '1']),
+    SimProcess.start(tokenFor('site=field,camera=true', 5), join(dir, 'sim-b'), ['--prefix', 'fb', '--sizes', 'pi-zero-2w:1,pi-4-4g:3,pi-5-8g:1', '--heartbeat', '1']),
   ]);
   await eventually(async () => (await nodes()).filter((n) => readyStatus(n) === 'True').length === 50, 30_000, '50 Ready nodes');
 });
@@ -173,7 +175,7 @@ test('(c) a DaemonSet with a node selector runs one pod on each matching device,
   expected = [...expected.filter((n) => n !== 'fa-00003'), 'fa-00001'];
   await camerasOn(expected);
 
-  joiner = await SimProcess.start(token, join(dir, 'sim-c'), ['--prefix', 'fc', '--nodes', '1', '--sizes', 'pi-4-2g', '--labels', 'camera=true', '--heartbeat', '1']);
+  joiner = await SimProcess.start(tokenFor('camera=true', 1), join(dir, 'sim-c'), ['--prefix', 'fc', '--nodes', '1', '--sizes', 'pi-4-2g', '--heartbeat', '1']);
   expected = [...expected, 'fc-00001'];
   await camerasOn(expected);
 });

@@ -68,7 +68,7 @@ describe('node channel over the embedded broker', () => {
     await eventually(async () => (await kr(['get', 'node', 'pi-a'])).status === 0 && (await ready('pi-a')) === 'True', 15_000, 'pi-a Ready');
     const node = await nodeJson('pi-a');
     expect(node.metadata.labels).toMatchObject({ 'kubernetes.io/arch': 'arm64', 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': 'pi-a', site: 'lab' });
-    expect(node.status.nodeInfo).toMatchObject({ kernelVersion: '6.1.0-rpi7-rpi-v8', containerRuntimeVersion: 'fake://0.1.0' });
+    expect(node.status.nodeInfo).toMatchObject({ kernelVersion: '6.6.51+rpt-rpi-v8', containerRuntimeVersion: 'fake://0.1.0' });
     expect(await k(['get', 'lease', '-n', 'kube-node-lease', 'pi-a', '-o', 'jsonpath={.spec.holderIdentity}'])).toBe('pi-a');
     expect(await k(['get', 'events', '--field-selector', 'involvedObject.name=pi-a,reason=Joined', '-o', 'name'])).not.toBe('');
 
