@@ -81,7 +81,9 @@ describe('DaemonSet revision history', () => {
     expect(cur?.metadata.name).toBe(`agent-${hash}`);
     expect(cur?.metadata.labels).toEqual({ app: 'agent', 'controller-revision-hash': hash });
     expect(cur?.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }]);
-    expect(cur?.data).toEqual({ spec: { template: { ...d.spec.template, metadata: { creationTimestamp: null, ...d.spec.template.metadata }, $patch: 'replace' } } });
+    const containers = d.spec.template.spec.containers.map((c) => ({ ...c, resources: {} }));
+    expect(cur?.data).toEqual({ spec: { template: { metadata: { creationTimestamp: null, ...d.spec.template.metadata }, spec: { ...d.spec.template.spec, containers }, $patch: 'replace' } } });
+    expect(Object.keys((cur?.data?.spec as { template: object }).template)).toEqual(['$patch', 'metadata', 'spec']);
     expect(cur && revisionMatches(d, cur)).toBe(true);
     expect(new Set((await livePods(f)).map((p) => p.metadata.labels?.['controller-revision-hash']))).toEqual(new Set([hash]));
   });

@@ -32,14 +32,21 @@ function sortedKeys(value: unknown): unknown {
 }
 
 /**
- * getPatch: `{"spec":{"template":{"$patch":"replace", …template}}}`, keys sorted, the template's
- * metadata with `creationTimestamp: null` as the Go types marshal it. Applied to the DaemonSet as a
+ * getPatch: `{"spec":{"template":{"$patch":"replace", …template}}}`, keys sorted, with the
+ * template's `metadata.creationTimestamp: null` and containers' `resources: {}` as the Go types
+ * marshal them, so that kubectl's byte comparison (undo to the current revision is skipped) holds. Applied to the DaemonSet as a
  * strategic merge patch, it restores the template whole.
  */
 export function revisionData(template: PodTemplateSpec): Json {
   const t = structuredClone(template) as unknown as Json;
   const metadata = { creationTimestamp: null, ...((t.metadata as Json | undefined) ?? {}) };
-  return sortedKeys({ spec: { template: { ...t, metadata, $patch: 'replace' } } }) as Json;
+  const spec = { ...((t.spec as Json | undefined) ?? {}) };
+  // Go marshals a container's `resources` struct even when empty; kubectl compares these bytes.
+  for (const field of ['initContainers', 'containers']) {
+    const list = spec[field];
+    if (Array.isArray(list)) spec[field] = list.map((c: Json) => ({ resources: {}, ...c }));
+  }
+  return sortedKeys({ spec: { template: { ...t, metadata, spec, $patch: 'replace' } } }) as Json;
 }
 
 /** Match: does this revision hold the DaemonSet's current template? */
