@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { Endpoints, Node, Pod, Service } from '../../shared/api/core';
 import type { KubeObject } from '../../shared/api/types';
-import type { CronJob, DaemonSet, Deployment, Job, ReplicaSet } from '../../shared/api/workloads';
+import type { ControllerRevision, CronJob, DaemonSet, Deployment, Job, ReplicaSet } from '../../shared/api/workloads';
 import type { Clock } from '../../shared/clock';
 import type { EventSink } from '../events/recorder';
 import type { Informer, InformerFactory } from '../informer/informer';
@@ -26,6 +26,7 @@ export interface ControllerInformers {
   replicaSets: Informer<ReplicaSet>;
   deployments: Informer<Deployment>;
   daemonSets: Informer<DaemonSet>;
+  controllerRevisions: Informer<ControllerRevision>;
   jobs: Informer<Job>;
   cronJobs: Informer<CronJob>;
   services: Informer<Service>;
@@ -61,6 +62,9 @@ export function controllerInformers(factory: InformerFactory): ControllerInforme
   const replicaSets = factory.for<ReplicaSet>('replicasets.apps');
   replicaSets.addIndex(BY_CONTROLLER, byController);
   replicaSets.addIndex(ORPHANS_BY_NAMESPACE, orphans);
+  const controllerRevisions = factory.for<ControllerRevision>('controllerrevisions.apps');
+  controllerRevisions.addIndex(BY_CONTROLLER, byController);
+  controllerRevisions.addIndex(ORPHANS_BY_NAMESPACE, orphans);
   const jobs = factory.for<Job>('jobs.batch');
   jobs.addIndex(BY_CONTROLLER, byController);
   const services = factory.for<Service>('services');
@@ -71,6 +75,7 @@ export function controllerInformers(factory: InformerFactory): ControllerInforme
     replicaSets,
     deployments: factory.for<Deployment>('deployments.apps'),
     daemonSets: factory.for<DaemonSet>('daemonsets.apps'),
+    controllerRevisions,
     jobs,
     cronJobs: factory.for<CronJob>('cronjobs.batch'),
     services,

@@ -1,5 +1,5 @@
-// Typed shapes of the apps/v1 and batch/v1 kinds (Deployment, ReplicaSet, DaemonSet, Job,
-// CronJob), for the fields Flotilla's controllers read and write.
+// Typed shapes of the apps/v1 and batch/v1 kinds (Deployment, ReplicaSet, DaemonSet,
+// ControllerRevision, Job, CronJob), for the fields Flotilla's controllers read and write.
 
 import type { IntOrString, LabelSelector, PodTemplateSpec } from './core';
 import type { KubeObject } from './types';
@@ -98,6 +98,16 @@ export interface DaemonSet extends KubeObject {
   kind: 'DaemonSet';
   spec: DaemonSetSpec;
   status?: DaemonSetStatus;
+}
+
+/** A DaemonSet's saved template: `data` is the strategic merge patch that restores it. */
+export interface ControllerRevision extends KubeObject {
+  apiVersion: 'apps/v1';
+  kind: 'ControllerRevision';
+  /** Free-form (runtime.RawExtension); for a DaemonSet `{ spec: { template: { …, $patch: 'replace' } } }`. Immutable. */
+  data?: Record<string, unknown>;
+  /** The revision number: larger is newer. Mutable (bumped when an old template comes back). */
+  revision: number;
 }
 
 export interface JobSpec {

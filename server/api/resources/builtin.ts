@@ -80,6 +80,10 @@ export function builtinResources(): ResourceDefinition[] {
       subresources: ['status'], table: wl.daemonSetPrinter, strategy: s.daemonSetStrategy, schema: 'io.k8s.api.apps.v1.DaemonSet',
     },
     {
+      ...apps1, kind: 'ControllerRevision', plural: 'controllerrevisions', singular: 'controllerrevision', namespaced: true,
+      table: wl.controllerRevisionPrinter, schema: 'io.k8s.api.apps.v1.ControllerRevision',
+    },
+    {
       ...batch1, kind: 'Job', plural: 'jobs', singular: 'job', namespaced: true, categories: ALL,
       subresources: ['status'], table: wl.jobPrinter, strategy: s.jobStrategy, schema: 'io.k8s.api.batch.v1.Job',
       selectableFields: { 'status.successful': (o) => String(obj(o.status).succeeded ?? 0) },

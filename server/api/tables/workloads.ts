@@ -56,6 +56,22 @@ export const daemonSetPrinter: TablePrinter = {
   },
 };
 
+/** kubectl's formatResourceName for the controller: "daemonset.apps/agent", "<none>" without one. */
+function controllerOf(o: KubeObject): string {
+  const ref = o.metadata.ownerReferences?.find((r) => r.controller === true);
+  if (!ref) return '<none>';
+  const slash = ref.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : ref.apiVersion.slice(0, slash);
+  return `${(group ? `${ref.kind}.${group}` : ref.kind).toLowerCase()}/${ref.name}`;
+}
+
+export const controllerRevisionPrinter: TablePrinter = {
+  columns: [NAME, col('Controller'), col('Revision', 'integer'), AGE],
+  cells(o, now) {
+    return [o.metadata.name ?? '', controllerOf(o), num(o.revision), creationAge(o, now)];
+  },
+};
+
 function jobState(o: KubeObject): string {
   const conds = arr(status(o).conditions).map(obj).filter((c) => c.status === 'True');
   const has = (t: string): boolean => conds.some((c) => c.type === t);

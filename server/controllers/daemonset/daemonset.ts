@@ -1,7 +1,8 @@
 // The DaemonSet controller: one pod per eligible node, created bound to its node (spec.nodeName —
 // no scheduler round trip, as Kubernetes did before 1.12), following node joins, label and taint
-// changes; rolling updates by controller-revision-hash within maxUnavailable/maxSurge; failed
-// daemon pods replaced with backoff; status that only counts reachable devices (see status.ts).
+// changes; rolling updates by controller-revision-hash within maxUnavailable/maxSurge; revision
+// history as ControllerRevisions (history.ts, for `kubectl rollout history|undo`); failed daemon
+// pods replaced with backoff; status that only counts reachable devices (see status.ts).
 
 import type { Node, Pod } from '../../../shared/api/core';
 import type { DaemonSet } from '../../../shared/api/workloads';
@@ -17,6 +18,7 @@ import { computeHash } from '../util/hash';
 import { controllerRefOf, createdMs, msUntilAvailable, podFromTemplate } from '../util/pods';
 import { deletePod, slowStartBatch } from '../util/pod-writes';
 import { daemonTolerations, nodeShouldRunDaemonPod } from './eligibility';
+import { cleanupHistory, constructHistory, revisionHash, type History } from './history';
 import { budgets, REVISION_HASH, rollingUpdatePlan } from './rolling';
 import { daemonSetStatus, writeDaemonSetStatus } from './status';
 
@@ -41,12 +43,16 @@ export class DaemonSetReconciler implements Reconciler {
   constructor(private readonly ctx: ControllerContext) {
     this.expectations = new Expectations(ctx.clock);
     this.events = ctx.events('daemonset-controller');
-    const { daemonSets, pods, nodes } = ctx.informers;
+    const { daemonSets, pods, nodes, controllerRevisions } = ctx.informers;
     const all = () => daemonSets.list().map((ds) => objectKey(ds.metadata.namespace, ds.metadata.name));
     this.informerWatches = [
       informerWatch(daemonSets, (_t, ds) => [objectKey(ds.metadata.namespace, ds.metadata.name)]),
       informerWatch(pods, (type, pod, old) => this.keysForPod(type, pod, old)),
       informerWatch(nodes, (type, node, old) => (type !== 'MODIFIED' || nodeShape(node) !== nodeShape(old) ? all() : [])),
+      informerWatch(controllerRevisions, (_t, rev) => {
+        const ref = controllerRefOf(rev);
+        return ref?.kind === 'DaemonSet' ? [objectKey(rev.metadata.namespace, ref.name)] : [];
+      }),
     ];
   }
 
@@ -69,7 +75,8 @@ export class DaemonSetReconciler implements Reconciler {
       return;
     }
     const now = clock.now();
-    const hash = computeHash(ds.spec.template, ds.status?.collisionCount);
+    const history = ds.metadata.deletionTimestamp ? undefined : await this.history(ds);
+    const hash = history ? revisionHash(history.cur) : computeHash(ds.spec.template, ds.status?.collisionCount);
     const mapPods = (pods: readonly Cached<Pod>[]) => {
       const m = new Map<string, Cached<Pod>[]>();
       for (const p of pods) {
@@ -92,6 +99,7 @@ export class DaemonSetReconciler implements Reconciler {
     let recheck: number | undefined;
     if (this.expectations.satisfied(key) && !ds.metadata.deletionTimestamp) {
       recheck = await this.sync(key, ds, nodes, mapPods(owned), hash, now);
+      if (history) await cleanupHistory(ds, { store, old: history.old, pods: informers.pods.byIndex(BY_CONTROLLER, ds.metadata.uid ?? '') });
     }
     const after = informers.pods.byIndex(BY_CONTROLLER, ds.metadata.uid ?? '');
     const nodeToPods = mapPods(after);
@@ -101,6 +109,17 @@ export class DaemonSetReconciler implements Reconciler {
       if (left !== undefined) recheck = Math.min(recheck ?? left, left);
     }
     return recheck !== undefined ? { requeueAfterMs: recheck + 1 } : undefined;
+  }
+
+  private history(ds: Cached<DaemonSet>): Promise<History> {
+    const { informers, store } = this.ctx;
+    return constructHistory({
+      ds,
+      store,
+      owned: informers.controllerRevisions.byIndex(BY_CONTROLLER, ds.metadata.uid ?? ''),
+      orphans: informers.controllerRevisions.byIndex(ORPHANS_BY_NAMESPACE, ds.metadata.namespace ?? ''),
+      pods: informers.pods.byIndex(BY_CONTROLLER, ds.metadata.uid ?? ''),
+    });
   }
 
   /** manage + rollingUpdate in one pass over the same snapshot. Returns when to look again, if ever. */

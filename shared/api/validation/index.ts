@@ -4,7 +4,7 @@
 
 import type { FieldError } from '../../errors';
 import type { KubeObject } from '../types';
-import { validateDaemonSet, validateDeployment, validateReplicaSet } from './workloads';
+import { validateControllerRevision, validateDaemonSet, validateDeployment, validateReplicaSet } from './workloads';
 import { validateCronJob, validateJob } from './batch';
 import { validateEvent, validateLease, validateNamespace, validateNode, validateServiceAccount } from './cluster';
 import { validateConfigMap, validateSecret } from './config';
@@ -42,6 +42,7 @@ const KINDS: Record<string, KindRules> = {
   'apps/v1/Deployment': ns(validateDeployment),
   'apps/v1/ReplicaSet': ns(validateReplicaSet),
   'apps/v1/DaemonSet': ns(validateDaemonSet),
+  'apps/v1/ControllerRevision': ns(validateControllerRevision),
   'batch/v1/Job': ns(validateJob),
   'batch/v1/CronJob': ns(validateCronJob),
 };

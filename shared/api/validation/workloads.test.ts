@@ -81,3 +81,19 @@ describe('DaemonSet', () => {
     expectProblems(problems(object), want);
   });
 });
+
+describe('ControllerRevision', () => {
+  const rev = (fields: Obj = {}): Obj => ({ apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'agent-5d8f9', namespace: 'default' }, data: { spec: { template: { $patch: 'replace' } } }, revision: 1, ...fields });
+  it.each<[string, Obj, Obj | undefined, string[]]>([
+    ['a valid revision', rev(), undefined, []],
+    ['revision 0', rev({ revision: 0 }), undefined, []],
+    ['no data', rev({ data: undefined }), undefined, ['data: Required value: data is mandatory']],
+    ['a negative revision', rev({ revision: -2 }), undefined, ['revision: Invalid value: -2: must be greater than or equal to 0']],
+    ['a fractional revision', rev({ revision: 1.5 }), undefined, ['revision: Invalid value: 1.5: must be an integer']],
+    ['a name that is not a DNS subdomain', rev({ metadata: { name: 'Agent_1', namespace: 'default' } }), undefined, ['metadata.name: Invalid value: "Agent_1"']],
+    ['a revision bump on update', rev({ revision: 7 }), rev(), []],
+    ['a data change on update', rev({ data: { spec: {} } }), rev(), ['data: Invalid value: {"spec":{}}: field is immutable']],
+  ])('%s', (_name, object, old, want) => {
+    expectProblems(problems(object, old), want);
+  });
+});

@@ -1,6 +1,6 @@
 // apps/v1 validation: Deployment, ReplicaSet and DaemonSet specs (selector required, non-empty and
 // matching the template labels, replicas, rolling-update parameters, template restartPolicy Always)
-// and their immutable selector. The pod template check is shared with batch.ts.
+// and their immutable selector; ControllerRevision (data required and immutable, revision ≥ 0). The pod template check is shared with batch.ts.
 
 import type { FieldError } from '../../errors';
 import type { LabelSelector } from '../core';
@@ -136,3 +136,13 @@ export function validateDaemonSet(o: KubeObject, old: KubeObject | undefined): F
   return errs;
 }
 
+
+/** Kubernetes' ValidateControllerRevision(Update): data is mandatory and immutable, revision a non-negative integer (mutable). */
+export function validateControllerRevision(o: KubeObject, old: KubeObject | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  if (o.data === undefined || o.data === null) errs.push(required('data', 'data is mandatory'));
+  if (o.revision !== undefined && !Number.isInteger(o.revision)) errs.push(invalid('revision', o.revision, 'must be an integer'));
+  else errs.push(...nonNegative('revision', o.revision ?? 0));
+  if (old) errs.push(...immutable('data', o.data, old.data));
+  return errs;
+}

@@ -33,6 +33,7 @@ export const KIND_SCHEMAS: Record<string, KindSchema> = {
   'io.k8s.api.apps.v1.Deployment': { group: 'apps', version: 'v1', kind: 'Deployment', fields: specStatus('Deployment') },
   'io.k8s.api.apps.v1.ReplicaSet': { group: 'apps', version: 'v1', kind: 'ReplicaSet', fields: specStatus('ReplicaSet') },
   'io.k8s.api.apps.v1.DaemonSet': { group: 'apps', version: 'v1', kind: 'DaemonSet', fields: specStatus('DaemonSet') },
+  'io.k8s.api.apps.v1.ControllerRevision': { group: 'apps', version: 'v1', kind: 'ControllerRevision', fields: { data: 'o', revision: 'i' } },
   'io.k8s.api.batch.v1.Job': { group: 'batch', version: 'v1', kind: 'Job', fields: specStatus('Job') },
   'io.k8s.api.batch.v1.CronJob': { group: 'batch', version: 'v1', kind: 'CronJob', fields: specStatus('CronJob') },
   'io.k8s.api.autoscaling.v1.Scale': { group: 'autoscaling', version: 'v1', kind: 'Scale', fields: specStatus('Scale') },
