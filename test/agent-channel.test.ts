@@ -141,6 +141,21 @@ function agentFlow(broker: 'embedded' | 'mosquitto'): void {
       expect(ttyOnly.output.replace(/\r/g, '')).toMatch(/^out\nerr\n/); // stderr on the terminal too
     });
 
+    it('carries big outputs whole: megabytes of logs and of exec -i output, and a 70 KiB exec result', async () => {
+      const numbers = (text: string): string[] => text.split('\n').filter((l) => /^\d+$/.test(l));
+      // Written to the container's own stdout, so it lands in its log: ≈ 1.3 MB, 41 chunks at least.
+      expect((await kubectlAsync(server.kubeconfig, ['exec', 'ticker', '--', 'sh', '-c', 'seq 1 200000 > /proc/1/fd/1'])).status).toBe(0);
+      await eventually(async () => numbers(await k(['logs', 'ticker'])).length === 200_000, 30_000, 'all 200,000 lines in kubectl logs');
+      const logged = numbers(await k(['logs', 'ticker']));
+      expect([logged[0], logged[99_999], logged.at(-1)]).toEqual(['1', '100000', '200000']);
+      const piped = await kubectlAsync(server.kubeconfig, ['exec', '-i', 'ticker', '--', 'sh', '-c', 'seq 1 150000'], '');
+      expect(piped.status).toBe(0);
+      const lines = numbers(piped.stdout);
+      expect([lines.length, lines.at(-1)]).toEqual([150_000, '150000']);
+      const result = await k(['exec', 'ticker', '--', 'seq', '1', '13000']); // 70 KiB: one execResult message
+      expect([numbers(result).length, numbers(result).at(-1)]).toEqual([13_000, '13000']);
+    });
+
     it('goes Unknown while the agent is cut off, keeps the pod running, and is Ready again with zero restarts', async () => {
       agent?.proc.kill('SIGSTOP');
       try {

@@ -1,12 +1,13 @@
 // The device's side of one interactive exec (`kubectl exec -i/-t`): starts the command through the
 // kubelet, applies stdin, EOF and resizes from execInput messages in `seq` order (also those that
 // arrive before the command runs), and sends the output up as it comes — an empty chunk first to
-// say "started", each chunk published before the next is read (the link's pace is the command's),
-// then `done` with the exit code.
+// say "started", each chunk published before the next is read (the link's pace is the command's)
+// and, when the server asked for flow control, only within its window — then `done` with the exit code.
 
 import type { ExecInputMessage, ExecRequest, ResponseMessage } from '../../shared/channel/messages';
 import type { KubeletApi } from '../kubelet/api';
 import type { ExecStream } from '../runtime/types';
+import type { SendWindow } from './send-window';
 
 /** The most output bytes one execOutput message carries. */
 const CHUNK_BYTES = 32 * 1024;
@@ -17,6 +18,8 @@ export interface ExecSessionDeps {
   kubelet: KubeletApi;
   respond(msg: ResponseMessage): Promise<void>;
   errorOf(err: unknown): { code: string; message: string };
+  /** Flow control of the output, when the server asked for it. */
+  window?: SendWindow;
 }
 
 export class DeviceExecSession {
@@ -24,6 +27,7 @@ export class DeviceExecSession {
   private readonly early = new Map<number, ExecInputMessage>();
   private nextInput = 0;
   private cancelled = false;
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly req: ExecRequest,
@@ -34,8 +38,11 @@ export class DeviceExecSession {
   async run(): Promise<void> {
     const { req, deps } = this;
     let seq = 0;
-    const send = (msg: Omit<Extract<ResponseMessage, { kind: 'execOutput' }>, 'kind' | 'id' | 'seq'>): Promise<void> =>
-      deps.respond({ kind: 'execOutput', id: req.id, seq: seq++, ...msg });
+    const send = async (msg: Omit<Extract<ResponseMessage, { kind: 'execOutput' }>, 'kind' | 'id' | 'seq'>): Promise<void> => {
+      const chunk = seq++;
+      await deps.window?.room(chunk, this.abort.signal); // the command's output waits with it
+      await deps.respond({ kind: 'execOutput', id: req.id, seq: chunk, ...msg });
+    };
     try {
       const stream = await deps.kubelet.execStream({ namespace: req.namespace, name: req.pod, ...(req.container ? { container: req.container } : {}) }, req.command, { stdin: req.stdin ?? false, tty: req.tty ?? false, ...(req.size ? { size: req.size } : {}) });
       this.stream = stream;
@@ -63,6 +70,7 @@ export class DeviceExecSession {
   /** The server gave up on the session (the client went away): the command loses its stdio. */
   cancel(): void {
     this.cancelled = true;
+    this.abort.abort();
     this.stream?.close();
   }
 

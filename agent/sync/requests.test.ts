@@ -1,7 +1,9 @@
 // The device's request handler: an exec holds one of a few slots only while it runs — a command that never
 // ends (`kubectl exec … -- tail -f`) is bounded by a deadline and ended by the server's cancel or the link's end.
 
+import { decodeMessage } from '../../shared/channel/decode';
 import { MemoryBroker } from '../../shared/channel/fake/memory-broker';
+import { upTopic } from '../../shared/channel/topics';
 import type { ExecRequest } from '../../shared/channel/messages';
 import { FakeKubelet } from './fake/fake-kubelet';
 import { RequestHandler } from './requests';
@@ -43,5 +45,68 @@ describe('RequestHandler exec', () => {
     t.handler.handle(exec('a'));
     t.handler.cancelAll();
     expect(t.calls[0]?.signal?.aborted).toBe(true);
+  });
+});
+
+describe('RequestHandler logs flow control', () => {
+  const line = 'x'.repeat(40 * 1024); // one chunk per line
+  const chunks = (broker: MemoryBroker): Array<{ seq: number; kind: string; code?: string }> =>
+    broker.publishedOn(upTopic('pi', 'response')).flatMap((p) => {
+      const d = decodeMessage(upTopic('pi', 'response'), p);
+      if (!d.ok || (d.message.kind !== 'logChunk' && d.message.kind !== 'done')) return [];
+      return [{ seq: d.message.seq, kind: d.message.kind, ...(d.message.kind === 'done' && d.message.error ? { code: d.message.error.code } : {}) }];
+    });
+  const settle = async (broker: MemoryBroker): Promise<void> => {
+    for (let i = 0; i < 20; i++) {
+      await broker.flush();
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+
+  function endless(stallMs?: number) {
+    const broker = new MemoryBroker();
+    const kubelet = new FakeKubelet();
+    let read = 0;
+    kubelet.logs = async function* (_ref, options = {}) {
+      while (!options.signal?.aborted) {
+        read++;
+        yield { line, stream: 'stdout' as const };
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    const handler = new RequestHandler({ node: 'pi', kubelet, transport: broker.connect('pi'), log, ...(stallMs ? { stallMs } : {}) });
+    return { broker, handler, read: () => read };
+  }
+
+  it('sends at most `window` chunks beyond the last credit and reads the log no further until credited', async () => {
+    const t = endless();
+    t.handler.handle({ kind: 'logs', id: 'l', namespace: 'default', pod: 'p', follow: true, window: 4 });
+    await settle(t.broker);
+    expect(chunks(t.broker).map((c) => c.seq)).toEqual([0, 1, 2, 3]);
+    const readBefore = t.read();
+    await settle(t.broker);
+    expect(t.read()).toBe(readBefore); // waiting, not reading ahead
+    t.handler.handle({ kind: 'credit', id: 'l', seq: 2 });
+    await settle(t.broker);
+    expect(chunks(t.broker).map((c) => c.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]); // up to credit + window
+    t.handler.handle({ kind: 'cancel', id: 'l' });
+    await settle(t.broker);
+    expect(chunks(t.broker).at(-1)?.kind).toBe('done');
+  });
+
+  it('without a window (an older server) streams on as before', async () => {
+    const t = endless();
+    t.handler.handle({ kind: 'logs', id: 'l', namespace: 'default', pod: 'p', follow: true });
+    await settle(t.broker);
+    expect(chunks(t.broker).length).toBeGreaterThan(10);
+    t.handler.cancelAll();
+  });
+
+  it('ends the stream with a Timeout when the server stops crediting', async () => {
+    const t = endless(30);
+    t.handler.handle({ kind: 'logs', id: 'l', namespace: 'default', pod: 'p', follow: true, window: 1 });
+    await new Promise((r) => setTimeout(r, 80));
+    await settle(t.broker);
+    expect(chunks(t.broker).at(-1)).toEqual({ seq: 2, kind: 'done', code: 'Timeout' }); // chunk 0 went, chunk 1 waited for credit
   });
 });

@@ -9,6 +9,7 @@ import type { ChannelTransport } from '../../shared/channel/transport';
 import { isFlotillaError } from '../../shared/errors';
 import type { KubeletApi } from '../kubelet/api';
 import { DeviceExecSession } from './exec-session';
+import { SendWindow } from './send-window';
 import type { ChannelLog } from './types';
 
 const CHUNK_BYTES = 32 * 1024;
@@ -20,8 +21,10 @@ export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 export class RequestHandler {
   private readonly running = new Map<string, AbortController>();
   private readonly sessions = new Map<string, DeviceExecSession>();
+  /** Flow control of the streamed responses that asked for it, by request id. */
+  private readonly windows = new Map<string, SendWindow>();
 
-  constructor(private readonly deps: { node: string; kubelet: KubeletApi; transport: ChannelTransport; log: ChannelLog }) {}
+  constructor(private readonly deps: { node: string; kubelet: KubeletApi; transport: ChannelTransport; log: ChannelLog; stallMs?: number }) {}
 
   handle(req: RequestMessage): void {
     if (req.kind === 'cancel') {
@@ -32,6 +35,10 @@ export class RequestHandler {
       this.sessions.get(req.id)?.input(req);
       return;
     }
+    if (req.kind === 'credit') {
+      this.windows.get(req.id)?.credit(req.seq);
+      return;
+    }
     if (this.running.has(req.id)) return; // a QoS 1 duplicate
     const abort = new AbortController();
     if (this.running.size >= MAX_RUNNING) {
@@ -39,8 +46,12 @@ export class RequestHandler {
       return;
     }
     this.running.set(req.id, abort);
+    if (req.window !== undefined) this.windows.set(req.id, new SendWindow(req.window, this.deps.stallMs));
     const work = req.kind === 'logs' ? this.logs(req, abort.signal) : req.stdin || req.tty ? this.interactive(req, abort.signal) : this.exec(req, abort.signal);
-    void work.finally(() => this.running.delete(req.id));
+    void work.finally(() => {
+      this.running.delete(req.id);
+      this.windows.delete(req.id);
+    });
   }
 
   cancelAll(): void {
@@ -59,11 +70,14 @@ export class RequestHandler {
     let seq = 0;
     let buffer = '';
     let last = Date.now();
+    const window = this.windows.get(req.id);
     const flush = async (): Promise<void> => {
       const data = buffer;
       buffer = '';
       last = Date.now();
-      await this.respond({ kind: 'logChunk', id: req.id, seq: seq++, data });
+      const chunk = seq++;
+      await window?.room(chunk, signal); // the reading of the log waits with it
+      await this.respond({ kind: 'logChunk', id: req.id, seq: chunk, data });
     };
     let error: { code: string; message: string } | undefined;
     try {
@@ -81,9 +95,12 @@ export class RequestHandler {
         },
       );
       let timer: NodeJS.Timeout | undefined;
-      if (req.follow) timer = setInterval(() => void (buffer && Date.now() - last >= CHUNK_MS ? flush() : undefined), CHUNK_MS);
+      // A quiet follow sends what it has every CHUNK_MS; if that fails, the loop below fails with it.
+      let failed: unknown;
+      if (req.follow) timer = setInterval(() => void (buffer && Date.now() - last >= CHUNK_MS ? flush().catch((err: unknown) => (failed ??= err)) : undefined), CHUNK_MS);
       try {
         for await (const l of lines) {
+          if (failed !== undefined) throw failed;
           if (signal.aborted) break;
           let text = `${req.timestamps && l.time ? `${l.time.toISOString()} ` : ''}${l.line}\n`;
           if (req.limitBytes !== undefined && sent + text.length > req.limitBytes) text = text.slice(0, req.limitBytes - sent);
@@ -103,7 +120,8 @@ export class RequestHandler {
   }
 
   private async interactive(req: ExecRequest, signal: AbortSignal): Promise<void> {
-    const session = new DeviceExecSession(req, { kubelet: this.deps.kubelet, respond: (m) => this.respond(m), errorOf: (e) => this.errorOf(e) });
+    const window = this.windows.get(req.id);
+    const session = new DeviceExecSession(req, { kubelet: this.deps.kubelet, respond: (m) => this.respond(m), errorOf: (e) => this.errorOf(e), ...(window ? { window } : {}) });
     this.sessions.set(req.id, session);
     signal.addEventListener('abort', () => session.cancel(), { once: true });
     try {

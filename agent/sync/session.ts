@@ -164,7 +164,7 @@ export class Session {
     if (m.kind === 'desired') {
       if (!this.newestDesired || m.version > this.newestDesired.version) this.newestDesired = m;
       void this.applyDesired();
-    } else if (m.kind === 'logs' || m.kind === 'exec' || m.kind === 'execInput' || m.kind === 'cancel') {
+    } else if (m.kind === 'logs' || m.kind === 'exec' || m.kind === 'execInput' || m.kind === 'cancel' || m.kind === 'credit') {
       this.requests.handle(m);
     }
   }

@@ -17,7 +17,7 @@ function setup(online = true) {
       return d.ok ? [d.message as RequestMessage] : [];
     });
   const out: Array<[string, string]> = [];
-  const open = () => openExecSession(requests, { node: 'n1', namespace: 'd', pod: 'p', command: ['sh'], stdin: true, tty: false }, { clock, sink: { output: (stream, data) => out.push([stream, data.toString()]) } });
+  const open = () => openExecSession(requests, { node: 'n1', namespace: 'd', pod: 'p', command: ['sh'], stdin: true, tty: false }, { clock, sink: { output: (stream, data) => void out.push([stream, data.toString()]) } });
   const requestId = async (): Promise<string> => {
     await broker.flush();
     const req = sent()[0];

@@ -7,10 +7,12 @@ import { randomUUID } from 'node:crypto';
 import type { ExecInputMessage, ExecRequest, ResponseMessage, TerminalSize } from '../../shared/channel/messages';
 import type { Clock } from '../../shared/clock';
 import { FlotillaError } from '../../shared/errors';
+import { Credits, STREAM_WINDOW } from './credits';
 import { errorFrom, type RequestBroker } from './requests';
 
 export interface ExecSessionSink {
-  output(stream: 'stdout' | 'stderr', data: Buffer): void;
+  /** May return a promise that settles once the client took the data: the device waits for it. */
+  output(stream: 'stdout' | 'stderr', data: Buffer): void | Promise<void>;
 }
 
 export interface ServerExecSession {
@@ -51,15 +53,20 @@ export function openExecSession(
   };
   const early = new Map<number, ResponseMessage & { seq: number }>();
   let nextSeq = 0;
+  const credits = new Credits((seq) => void broker.send(node, { kind: 'credit', id, seq }).catch(() => undefined));
+  // Output goes to the sink in order; a chunk is credited once the sink took it and those before it.
+  let taken: Promise<void> = Promise.resolve();
   const deliver = (msg: ResponseMessage): void => {
     if (msg.kind !== 'execOutput' && msg.kind !== 'done') return;
     timer.cancel();
-    if (msg.seq < nextSeq || early.has(msg.seq)) return; // a QoS 1 duplicate
+    if (msg.seq < nextSeq || early.has(msg.seq) || !credits.allows(msg.seq, nextSeq)) return; // a QoS 1 duplicate, or beyond the window
     early.set(msg.seq, msg);
     for (let m = early.get(nextSeq); m; m = early.get(nextSeq)) {
       early.delete(nextSeq++);
       if (m.kind === 'execOutput') {
-        if (m.data) deps.sink.output(m.stream, Buffer.from(m.data, 'base64'));
+        const wrote = m.data ? deps.sink.output(m.stream, Buffer.from(m.data, 'base64')) : undefined;
+        const seq = m.seq;
+        taken = Promise.all([taken, wrote]).then(() => credits.taken(seq), () => undefined);
       } else if (m.kind === 'done') finish(m.error ? errorFrom(m.error) : (m.exitCode ?? 0));
     }
   };
@@ -72,7 +79,7 @@ export function openExecSession(
   if (!broker.isOnline(node)) finish(broker.offline(node, `exec in pod ${fields.namespace}/${fields.pod}`));
   else {
     untrack = broker.track(node, id, { deliver, fail: finish });
-    broker.send(node, { kind: 'exec', id, ...fields }).catch((err: Error) => finish(new FlotillaError('ServiceUnavailable', `cannot reach node "${node}": ${err.message}`)));
+    broker.send(node, { kind: 'exec', id, ...fields, window: STREAM_WINDOW }).catch((err: Error) => finish(new FlotillaError('ServiceUnavailable', `cannot reach node "${node}": ${err.message}`)));
   }
   return {
     write: (data) => {

@@ -85,7 +85,7 @@ async function interactive(ws: WebSocket, requests: RequestBroker, request: Para
     });
   }
   if (gone) throw new FlotillaError('Gone', 'the client went away before the exec started');
-  const session = openExecSession(requests, { ...request, ...(size ? { size } : {}) }, { clock, sink: { output: (stream, data) => ws.send(frame(stream === 'stdout' ? 1 : 2, data)) } });
+  const session = openExecSession(requests, { ...request, ...(size ? { size } : {}) }, { clock, sink: { output: (stream, data) => new Promise<void>((resolve) => ws.send(frame(stream === 'stdout' ? 1 : 2, data), () => resolve())) } });
   cancel = () => session.cancel();
   handle = (msg) => {
     const channel = msg[0];

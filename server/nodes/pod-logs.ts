@@ -1,6 +1,7 @@
 // GET pods/{name}/log (kubectl logs [-f] [--tail] [--since] [-c] [--previous] [--timestamps])
 // served through the node channel: query → a logs request to the pod's device → streamed text.
 
+import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Pod } from '../../shared/api/core';
 import type { KubeObject } from '../../shared/api/types';
@@ -60,7 +61,10 @@ export function logsRequestFrom(pod: Pod, query: URLSearchParams, now: number): 
   };
 }
 
-/** A PodLogProvider for the API handler. Errors before the first byte become a Status; later ones end the stream. */
+/**
+ * A PodLogProvider for the API handler. Errors before the first byte become a Status; later ones end
+ * the stream. The text is taken from the device only as fast as the client reads it.
+ */
 export function podLogProvider(requests: RequestBroker, clock: Clock) {
   return async (obj: KubeObject, query: URLSearchParams, res: ServerResponse): Promise<void> => {
     const pod = obj as Pod;
@@ -74,7 +78,8 @@ export function podLogProvider(requests: RequestBroker, clock: Clock) {
     while (!first.done && first.value === '') first = await stream.next();
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
     while (!first.done) {
-      if (first.value) res.write(first.value);
+      // A reader slower than the device: wait for its socket before asking for more (the device waits with us).
+      if (first.value && !res.write(first.value) && !res.destroyed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
       try {
         first = await stream.next();
       } catch {

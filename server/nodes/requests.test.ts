@@ -59,6 +59,30 @@ describe('RequestBroker', () => {
     expect(t.sent().map((m) => m.kind)).toEqual(['logs', 'logs', 'cancel']);
   });
 
+  it('asks for a window and credits chunks only as the reader takes them; chunks beyond the window are dropped', async () => {
+    const t = setup();
+    const stream = t.requests.logs('n1', { namespace: 'd', pod: 'p', follow: true }, new AbortController().signal);
+    const first = stream.next();
+    await t.broker.flush();
+    const req = t.sent()[0];
+    if (!req || req.kind !== 'logs') throw new Error('no logs request sent');
+    expect(req.window).toBe(16);
+    for (let seq = 0; seq <= 16; seq++) t.requests.response('n1', { kind: 'logChunk', id: req.id, seq, data: seq === 0 ? '' : `${seq}\n` });
+    t.requests.response('n1', { kind: 'logChunk', id: req.id, seq: 40, data: 'beyond the window\n' });
+    await first;
+    await t.broker.flush();
+    expect(t.sent().filter((m) => m.kind === 'credit')).toEqual([]); // the reader took only chunk 0
+    let text = '';
+    for (let i = 0; i < 15; i++) text += (await stream.next()).value ?? '';
+    await t.broker.flush();
+    expect(t.sent().flatMap((m) => (m.kind === 'credit' ? [m.seq] : []))).toEqual([7]); // every half window, once taken
+    t.requests.response('n1', { kind: 'done', id: req.id, seq: 17 });
+    for (let r = await stream.next(); !r.done; r = await stream.next()) text += r.value;
+    await t.broker.flush();
+    expect(text).toBe(Array.from({ length: 16 }, (_, i) => `${i + 1}\n`).join(''));
+    expect(t.sent().flatMap((m) => (m.kind === 'credit' ? [m.seq] : []))).toEqual([7, 15]);
+  });
+
   it('passes the device error of an exec through with its code', async () => {
     const t = setup();
     const result = t.requests.exec('n1', { namespace: 'd', pod: 'p', command: ['ls'] });

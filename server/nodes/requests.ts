@@ -10,6 +10,7 @@ import { encodeMessage, type ExecRequest, type LogsRequest, type RequestMessage,
 import { downTopic } from '../../shared/channel/topics';
 import type { ChannelTransport } from '../../shared/channel/transport';
 import { FlotillaError, type ErrorCode, httpStatusOf } from '../../shared/errors';
+import { Credits, STREAM_WINDOW } from './credits';
 
 interface Pending {
   node: string;
@@ -72,11 +73,15 @@ export class RequestBroker {
     return this.deps.answerTimeoutMs ?? 15_000;
   }
 
-  /** Streams log text. Ends at `done`; throws the device's error; aborting `signal` cancels on the device. */
+  /**
+   * Streams log text. Ends at `done`; throws the device's error; aborting `signal` cancels on the
+   * device. Flow-controlled: the device sends on as the caller takes the text.
+   */
   async *logs(node: string, request: Omit<LogsRequest, 'kind' | 'id'>, signal: AbortSignal): AsyncGenerator<string> {
     if (!this.deps.isOnline(node)) throw this.offline(node, `get logs of pod ${request.namespace}/${request.pod}`);
     const id = randomUUID();
-    const queue: Array<{ data?: string; end?: true; error?: FlotillaError }> = [];
+    const queue: Array<{ data?: string; seq?: number; end?: true; error?: FlotillaError }> = [];
+    const credits = new Credits((seq) => void this.send(node, { kind: 'credit', id, seq }).catch(() => undefined));
     let wake: (() => void) | undefined;
     const push = (item: (typeof queue)[number]): void => {
       queue.push(item);
@@ -88,11 +93,11 @@ export class RequestBroker {
     const accept = (msg: ResponseMessage): void => {
       timer?.cancel();
       timer = undefined;
-      if (msg.kind === 'execResult') return;
+      if (msg.kind === 'execResult' || msg.seq < nextSeq || !credits.allows(msg.seq, nextSeq)) return;
       early.set(msg.seq, msg);
       for (let m = early.get(nextSeq); m; m = early.get(nextSeq)) {
         early.delete(nextSeq++);
-        if (m.kind === 'logChunk') push({ data: m.data });
+        if (m.kind === 'logChunk') push({ data: m.data, seq: m.seq });
         else if (m.kind === 'done') push(m.error ? { error: errorFrom(m.error) } : { end: true });
       }
     };
@@ -101,7 +106,7 @@ export class RequestBroker {
     signal.addEventListener('abort', onAbort);
     let finished = false;
     try {
-      await this.deps.transport.publish(downTopic(node, 'request'), encodeMessage({ kind: 'logs', id, ...request }), { qos: 1 });
+      await this.deps.transport.publish(downTopic(node, 'request'), encodeMessage({ kind: 'logs', id, ...request, window: STREAM_WINDOW }), { qos: 1 });
       for (;;) {
         const item = queue.shift();
         if (!item) {
@@ -118,6 +123,7 @@ export class RequestBroker {
           return;
         }
         if (item.data !== undefined) yield item.data;
+        if (item.seq !== undefined) credits.taken(item.seq); // the caller came back for more
       }
     } finally {
       timer?.cancel();

@@ -18,6 +18,13 @@ describe('decodeMessage', () => {
     ['execOutput', upTopic('n1', 'response'), { kind: 'execOutput', id: 'r1', seq: 0, stream: 'stderr', data: '' }],
     ['done of an interactive exec', upTopic('n1', 'response'), { kind: 'done', id: 'r1', seq: 5, exitCode: 3 }],
     ['joinReply', provisionTopic('c1', 'reply'), { kind: 'joinReply', ok: false, reason: 'expired' }],
+    ['credit', downTopic('n1', 'request'), { kind: 'credit', id: 'r1', seq: 15 }],
+    ['flow-controlled logs', downTopic('n1', 'request'), { kind: 'logs', id: 'r1', namespace: 'default', pod: 'p', follow: true, window: 16 }],
+    // Full-size chunks: the response leaf's ceiling, not the 4 KiB default, applies to its kinds.
+    ['full 32 KiB log chunk (a long line on top)', upTopic('n1', 'response'), { kind: 'logChunk', id: 'r1', seq: 1, data: 'x'.repeat(96 * 1024) }],
+    ['full 32 KiB execOutput chunk', upTopic('n1', 'response'), { kind: 'execOutput', id: 'r1', seq: 1, stream: 'stdout', data: Buffer.alloc(32 * 1024, 7).toString('base64') }],
+    ['100 KiB execResult', upTopic('n1', 'response'), { kind: 'execResult', id: 'r1', exitCode: 0, stdout: 'o'.repeat(100 * 1024), stderr: '' }],
+    ['full 32 KiB execInput chunk', downTopic('n1', 'request'), { kind: 'execInput', id: 'r1', seq: 1, data: Buffer.alloc(32 * 1024, 7).toString('base64') }],
   ])('accepts a good %s message', (_kind, topic, body) => {
     const r = decodeMessage(topic, JSON.stringify(body));
     expect(r).toEqual({ ok: true, topic: expect.anything(), message: body });
@@ -39,6 +46,8 @@ describe('decodeMessage', () => {
     ['a huge resize', downTopic('n1', 'request'), JSON.stringify({ kind: 'execInput', id: 'x', seq: 0, resize: { width: 1e9, height: 1 } }), /resize\.width must be an integer in 0\.\.10000/],
     ['execOutput on a stream that is not one', upTopic('n1', 'response'), JSON.stringify({ kind: 'execOutput', id: 'x', seq: 0, stream: 'stdin', data: '' }), /stream must be one of stdout, stderr/],
     ['an exit code out of range', upTopic('n1', 'response'), JSON.stringify({ kind: 'done', id: 'x', seq: 0, exitCode: 300 }), /exitCode must be an integer in -1\.\.255/],
+    ['a window of 0', downTopic('n1', 'request'), JSON.stringify({ kind: 'logs', id: 'x', namespace: 'a', pod: 'b', window: 0 }), /window must be an integer in 1\.\.1024: got number 0/],
+    ['a response beyond its leaf ceiling', upTopic('n1', 'response'), JSON.stringify({ kind: 'logChunk', id: 'x', seq: 1, data: 'x'.repeat(300 * 1024) }), /more than the 262144 allowed/],
     ['deep nesting', upTopic('n1', 'status'), '['.repeat(5000) + ']'.repeat(5000), /is \d+ bytes: more than|must be an object/],
   ])('rejects %s with a reason', (_what, topic, payload, reason) => {
     const r = decodeMessage(topic, payload);

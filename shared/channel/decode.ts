@@ -101,6 +101,11 @@ function containerMetrics(v: unknown, path: string): M.ContainerMetrics {
 
 type Body = c.Json & { kind: string };
 
+/** A streamed response's flow-control window: 1 to 1,024 chunks in flight. */
+function flowWindow(v: unknown): void {
+  c.optInteger(v, 'window', 1, 1024);
+}
+
 function terminalSize(v: unknown, path: string): M.TerminalSize {
   const o = c.object(v, path);
   return { width: c.integer(o.width, `${path}.width`, 0, 10_000), height: c.integer(o.height, `${path}.height`, 0, 10_000) };
@@ -132,6 +137,7 @@ const DECODERS: Record<string, (o: Body) => M.ChannelMessage> = {
     c.optBoolean(o.timestamps, 'timestamps');
     c.optBoolean(o.previous, 'previous');
     c.optInteger(o.limitBytes, 'limitBytes');
+    flowWindow(o.window);
     return o as unknown as M.LogsRequest;
   },
   exec: (o) => {
@@ -145,6 +151,7 @@ const DECODERS: Record<string, (o: Body) => M.ChannelMessage> = {
     c.optBoolean(o.stdin, 'stdin');
     c.optBoolean(o.tty, 'tty');
     if (o.size !== undefined) terminalSize(o.size, 'size');
+    flowWindow(o.window);
     return o as unknown as M.ExecRequest;
   },
   execInput: (o) => {
@@ -161,6 +168,7 @@ const DECODERS: Record<string, (o: Body) => M.ChannelMessage> = {
     };
   },
   cancel: (o) => ({ kind: 'cancel', id: c.string(o.id, 'id', ID_MAX) }),
+  credit: (o) => ({ kind: 'credit', id: c.string(o.id, 'id', ID_MAX), seq: c.integer(o.seq, 'seq') }),
   heartbeat: (o) => ({ kind: 'heartbeat', seq: c.integer(o.seq, 'seq') }),
   status: (o) => ({
     kind: 'status',
@@ -257,7 +265,7 @@ const DECODERS: Record<string, (o: Body) => M.ChannelMessage> = {
 /** Which kinds each topic leaf carries. */
 const KINDS_BY_LEAF: Record<string, readonly string[]> = {
   'down/desired': ['desired'],
-  'down/request': ['logs', 'exec', 'execInput', 'cancel'],
+  'down/request': ['logs', 'exec', 'execInput', 'cancel', 'credit'],
   'up/heartbeat': ['heartbeat'],
   'up/status': ['status'],
   'up/pods': ['pods'],
@@ -270,8 +278,10 @@ const KINDS_BY_LEAF: Record<string, readonly string[]> = {
   'provision/reply': ['joinReply'],
 };
 
-function limitFor(kinds: readonly string[]): number {
-  return Math.max(...kinds.map((k) => MAX_PAYLOAD_BYTES[k] ?? MAX_PAYLOAD_BYTES.default ?? 4096));
+/** The ceiling of a topic leaf: its own, or that of the biggest kind it carries (execInput on down/request). */
+function limitFor(leaf: string, kinds: readonly string[]): number {
+  const fallback = MAX_PAYLOAD_BYTES.default ?? 4096;
+  return Math.max(MAX_PAYLOAD_BYTES[leaf] ?? fallback, ...kinds.map((k) => MAX_PAYLOAD_BYTES[k] ?? fallback));
 }
 
 /** Decodes `payload` received on `topic`. Rejects anything off-scheme or malformed, with a reason. */
@@ -280,7 +290,7 @@ export function decodeMessage(topic: string, payload: Uint8Array | string): Deco
   if (!parsed) return { ok: false, reason: `topic ${JSON.stringify(topic.slice(0, 200))} is not part of the ${'flotilla/v1'} scheme` };
   const kinds = KINDS_BY_LEAF[`${parsed.scope}/${parsed.leaf}`] ?? [];
   const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
-  const limit = limitFor(kinds);
+  const limit = limitFor(parsed.leaf, kinds);
   if (size > limit) return { ok: false, reason: `payload on ${topic} is ${size} bytes: more than the ${limit} allowed` };
   let json: unknown;
   try {

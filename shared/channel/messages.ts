@@ -31,6 +31,8 @@ export interface LogsRequest {
   previous?: boolean;
   /** Stop after this many bytes of log text. */
   limitBytes?: number;
+  /** Flow control: at most this many logChunks beyond the last `credit`ed one in flight (unset: none). */
+  window?: number;
 }
 
 export interface ExecRequest {
@@ -49,6 +51,8 @@ export interface ExecRequest {
   tty?: boolean;
   /** The terminal's size from the start (tty). */
   size?: TerminalSize;
+  /** Flow control of an interactive exec's execOutput, as LogsRequest.window. */
+  window?: number;
 }
 
 export interface TerminalSize {
@@ -74,7 +78,17 @@ export interface CancelRequest {
   id: string;
 }
 
-export type RequestMessage = LogsRequest | ExecRequest | ExecInputMessage | CancelRequest;
+/**
+ * Flow control of a streamed response: the server has passed on every response chunk of request
+ * `id` up to `seq` (its reader took them), so the device may send up to `seq + window`.
+ */
+export interface CreditRequest {
+  kind: 'credit';
+  id: string;
+  seq: number;
+}
+
+export type RequestMessage = LogsRequest | ExecRequest | ExecInputMessage | CancelRequest | CreditRequest;
 
 // ---- device → server ----
 
