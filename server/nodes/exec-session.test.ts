@@ -73,6 +73,22 @@ describe('openExecSession (server side of an interactive exec)', () => {
     await expect(s.exit).rejects.toMatchObject(expected);
   });
 
+  it('asks for a window and credits output only once the sink took it', async () => {
+    const t = setup();
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((r) => (release = r));
+    const s = openExecSession(t.requests, { node: 'n1', namespace: 'd', pod: 'p', command: ['cat'], stdin: true }, { clock: t.clock, sink: { output: () => slow } });
+    const id = await t.requestId();
+    expect(t.sent()[0]).toMatchObject({ kind: 'exec', window: 16 });
+    for (let seq = 0; seq < 8; seq++) t.requests.response('n1', { kind: 'execOutput', id, seq, stream: 'stdout', data: b64(`chunk ${seq}`) });
+    await t.broker.flush();
+    expect(t.sent().filter((m) => m.kind === 'credit')).toEqual([]); // the client has not taken them yet
+    release();
+    await t.broker.flush();
+    expect(t.sent().filter((m) => m.kind === 'credit')).toEqual([{ kind: 'credit', id, seq: 7 }]);
+    s.cancel();
+  });
+
   it('refuses at once when the node is offline, sending nothing', async () => {
     const t = setup(false);
     await expect(t.open().exit).rejects.toThrow(/node "n1" is offline/);
