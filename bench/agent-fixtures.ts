@@ -48,9 +48,9 @@ export async function removeNode(runtime: PodmanRuntime, node: string): Promise<
   await Promise.all(pods.map((p) => runtime.client.pods.remove(p.Id, { force: true }).catch(() => undefined)));
 }
 
-/** Force-removes pods by name (what `podman kube play` made). */
+/** Kills and removes pods by name (what `podman kube play` made; a forced remove alone waits out each `sleep`'s 10 s stop timeout). */
 export async function removePods(runtime: PodmanRuntime, names: string[]): Promise<void> {
-  await Promise.all(names.map((n) => runtime.client.pods.remove(n, { force: true }).catch(() => undefined)));
+  await Promise.all(names.map((n) => runtime.removeSandbox(n).catch(() => undefined)));
 }
 
 /** The machine's load right now, to print beside the figures. */

@@ -1,6 +1,7 @@
 // Bench: pod start latency (desired → all containers running, image present) of the Flotilla kubelet on
 // Podman, side by side with `podman kube play` of the same Pod YAML on the same Podman service, 1 pod and
-// 10 pods at once, alternating the two so both see the same machine. Latency of a pod = the latest
+// 10 pods at once, taking turns so all see the same machine. A third column is the floor: the same pods made
+// with the Runtime's calls alone (pod create, container creates, pod start; no kubelet, no status). Latency of a pod = the latest
 // StartedAt (Podman's own clock) of its containers minus the moment the desired state was handed over.
 // Goal (issue 3): ratio ≤ 1.25 (p50 and p99), p99 ≤ 1.5 s.
 // Usage: node -r ./test/setup/swc-register.js bench/pod-start.ts [singleRuns=20] [batchRuns=3]
@@ -78,12 +79,32 @@ async function playRound(runtime: PodmanRuntime, image: string, count: number, r
   return latencies;
 }
 
-function report(label: string, kubelet: number[], play: number[], status?: number[]): void {
+/** The floor: the libpod calls a new pod needs (as the kubelet makes them), nothing else. */
+async function bareRound(runtime: PodmanRuntime, image: string, count: number, round: number): Promise<number[]> {
+  const bareNode = `${node}-bare`;
+  const t0 = Date.now();
+  const ids = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const name = `b-${run}-${round}-${i}`;
+      const id = await runtime.createSandbox({ uid: `${run}-b${round}-${i}`, name, namespace: 'default', labels: { 'io.flotilla.node': bareNode } });
+      await Promise.all(['app', 'sidecar'].map((c) => runtime.createContainer(id, { name: c, image, command: ['sleep', '3600'], stopGraceSeconds: 0 })));
+      await runtime.startSandbox(id);
+      return id;
+    }),
+  );
+  const latencies = (await startedAt(runtime, ids)).map((t) => t - t0);
+  await removeNode(runtime, bareNode);
+  await settle();
+  return latencies;
+}
+
+function report(label: string, kubelet: number[], play: number[], bare: number[], status?: number[]): void {
   const row = (name: string, v: number[]): string => `${name.padEnd(26)} p50 ${fmt(percentile(v, 50)).padStart(8)}   p99 ${fmt(percentile(v, 99)).padStart(8)}   (n=${v.length})`;
   console.log(`\n${label}`);
   console.log(row('flotilla kubelet', kubelet));
   if (status) console.log(row('  … status reported', status));
   console.log(row('podman kube play', play));
+  console.log(row('bare Runtime calls (floor)', bare));
   const r50 = percentile(kubelet, 50) / percentile(play, 50);
   const r99 = percentile(kubelet, 99) / percentile(play, 99);
   console.log(`ratio kubelet/kube play:    p50 ${r50.toFixed(2)}   p99 ${r99.toFixed(2)}   (goal ≤ 1.25; p99 goal ≤ 1500 ms: ${percentile(kubelet, 99) <= 1500 ? 'met' : 'missed'})`);
@@ -105,29 +126,34 @@ async function main(): Promise<void> {
     version += 2;
     await playRound(runtime, podman.busybox, 1, 0);
 
-    const k1: number[] = [], s1: number[] = [], p1: number[] = [];
+    await bareRound(runtime, podman.busybox, 1, 0);
+
+    const k1: number[] = [], s1: number[] = [], p1: number[] = [], b1: number[] = [];
     for (let i = 0; i < singleRuns; i++) {
       const k = await kubeletRound(kubelet, runtime, podman.busybox, 1, version);
       version += 2;
       k1.push(...k.latencies);
       s1.push(k.statusMs);
       p1.push(...(await playRound(runtime, podman.busybox, 1, i + 1)));
+      b1.push(...(await bareRound(runtime, podman.busybox, 1, i + 1)));
     }
-    report('1 pod', k1, p1, s1);
+    report('1 pod', k1, p1, b1, s1);
 
-    const k10: number[] = [], s10: number[] = [], p10: number[] = [];
+    const k10: number[] = [], s10: number[] = [], p10: number[] = [], b10: number[] = [];
     for (let i = 0; i < batchRuns; i++) {
       const k = await kubeletRound(kubelet, runtime, podman.busybox, 10, version);
       version += 2;
       k10.push(...k.latencies);
       s10.push(k.statusMs);
       p10.push(...(await playRound(runtime, podman.busybox, 10, 100 + i)));
+      b10.push(...(await bareRound(runtime, podman.busybox, 10, 100 + i)));
     }
-    report('10 pods at once (latency of each pod)', k10, p10, s10);
+    report('10 pods at once (latency of each pod)', k10, p10, b10, s10);
     console.log(`\nload after: ${loadAverage()}`);
   } finally {
     await kubelet.stop();
     await removeNode(runtime, node);
+    await removeNode(runtime, `${node}-bare`);
     rmSync(dataDir, { recursive: true, force: true });
     podman.stop();
   }
