@@ -4,7 +4,7 @@
 // with the Runtime's calls alone (pod create, container creates, pod start; no kubelet, no status). Latency of a pod = the latest
 // StartedAt (Podman's own clock) of its containers minus the moment the desired state was handed over.
 // Goal (issue 3): ratio ≤ 1.25 (p50 and p99), p99 ≤ 1.5 s.
-// Usage: node -r ./test/setup/swc-register.js bench/pod-start.ts [singleRuns=20] [batchRuns=3]
+// Usage: node -r ./test/setup/swc-register.js bench/pod-start.ts [singleRuns=20] [batchRuns=3] [podStartSlots]
 
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -116,7 +116,8 @@ async function main(): Promise<void> {
   const podman = benchPodman();
   const runtime = new PodmanRuntime({ socketPath: podman.socket });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-start-'));
-  const kubelet = new Kubelet({ runtime, nodeName: node, dataDir, log: silentLog });
+  const slots = process.argv[4] ? Number(process.argv[4]) : undefined; // pods brought up at once (default: the kubelet's)
+  const kubelet = new Kubelet({ runtime, nodeName: node, dataDir, log: silentLog, ...(slots ? { podStartSlots: slots } : {}) });
   console.log(`pod start: kubelet vs podman kube play (REST, same service), pod = 2 containers of ${podman.busybox}; load ${loadAverage()}`);
   let version = 1;
   try {

@@ -121,13 +121,26 @@ export class ContainerStarter {
     this.deps.crashBackoff.next(key, finished);
   }
 
-  private ensureImage(ctx: StartContext, c: Container, init: boolean): Promise<void> {
+  /**
+   * Begins the image pulls of `containers` (shared with `start` through `ctx.pulls`) and resolves
+   * when they are over, failed or not: a new pod pulls before it takes a start slot. `start` reports
+   * the failures.
+   */
+  async prefetch(ctx: Pick<StartContext, 'state' | 'pulls'>, containers: Container[]): Promise<void> {
+    await Promise.all(containers.map((c) => this.pullOf(ctx, c).catch(() => undefined)));
+  }
+
+  private pullOf(ctx: Pick<StartContext, 'state' | 'pulls'>, c: Container): Promise<void> {
     const image = c.image ?? '';
     const policy = c.imagePullPolicy ?? defaultPullPolicy(image);
     const key = `${policy} ${image}`;
     let pull = ctx.pulls.get(key);
     if (!pull) ctx.pulls.set(key, (pull = this.pull(ctx.state, image, policy, ctx.state.wanted.signal)));
-    return pull.catch((err: unknown) => {
+    return pull;
+  }
+
+  private ensureImage(ctx: StartContext, c: Container, init: boolean): Promise<void> {
+    return this.pullOf(ctx, c).catch((err: unknown) => {
       if (err instanceof StartFailure) this.event(ctx.state, { container: c, init }, err.reason === 'ImagePullBackOff' ? 'Normal' : 'Warning', err.reason === 'ImagePullBackOff' ? 'BackOff' : 'Failed', err.message);
       throw err;
     });

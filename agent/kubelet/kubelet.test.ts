@@ -29,6 +29,28 @@ describe('Kubelet', () => {
     expect(h.updates.at(-1)).toMatchObject({ source: 'server', namespace: 'default', name: 'web', uid: 'uid-web' });
   });
 
+  it('brings up at most podStartSlots new pods at once, and all of them in the end', async () => {
+    h = new Harness({ podStartSlots: 2 });
+    let inFlight = 0;
+    let most = 0;
+    const create = h.runtime.createSandbox.bind(h.runtime);
+    const start = h.runtime.startSandbox.bind(h.runtime);
+    h.runtime.createSandbox = async (spec) => {
+      most = Math.max(most, ++inFlight);
+      return create(spec);
+    };
+    h.runtime.startSandbox = async (id) => {
+      await new Promise((r) => setImmediate(r)); // a start takes a while: the others must wait their turn
+      await start(id);
+      inFlight--;
+    };
+    await h.start();
+    const pods = ['a', 'b', 'c', 'd', 'e'].map((n) => makePod(n, { containers: [{ name: 'c', image: IMAGE, command: ['serve'] }] }));
+    expect(await h.apply(desired(1, pods))).toBe(true);
+    expect(most).toBe(2);
+    expect(pods.map((p) => h.status(p.metadata.name ?? '')?.phase)).toEqual(['Running', 'Running', 'Running', 'Running', 'Running']);
+  });
+
   it('persists the desired state before acting on it, and ignores states that are not newer', async () => {
     h = await new Harness().start();
     const file = path.join(h.dataDir, 'desired', 'server.json');

@@ -21,6 +21,7 @@ import { resolveContainer } from './pod-io';
 import type { PodRuntime } from './pod-runtime';
 import { newPodState, refOf, type PodState } from './pod-state';
 import { PodSyncer } from './pod-sync';
+import { defaultStartSlots, StartSlots } from './start-slots';
 import { PodWorkers, type SyncResult } from './pod-workers';
 import { ProbeManager } from './probes/probe-manager';
 import { RuntimeProber, type Prober } from './probes/prober';
@@ -43,6 +44,8 @@ export interface KubeletOptions {
   relistMs?: number;
   /** Every pod syncs at least this often, whatever the events say (kubelet's syncFrequency). Default 60 s. */
   resyncMs?: number;
+  /** How many new pods are brought up at once; default twice the CPUs plus one (see StartSlots). */
+  podStartSlots?: number;
 }
 
 export class Kubelet implements KubeletApi {
@@ -92,6 +95,7 @@ export class Kubelet implements KubeletApi {
     });
     this.syncer = new PodSyncer({
       runtime, clock: this.clock, nodeName, volumes: this.volumes, probes: this.probes, statuses: this.statuses, events: this.events, starter,
+      startSlots: new StartSlots(options.podStartSlots ?? defaultStartSlots()),
       config: (state) => this.store.lookup(state.source),
       ...(hostIP ? { hostIP } : {}),
     });

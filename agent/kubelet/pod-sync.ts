@@ -13,6 +13,7 @@ import { LABEL_POD_GRACE } from './labels';
 import { computePodActions, type KillAction } from './pod-actions';
 import { instancesOf, sandboxesOf, type PodRuntime } from './pod-runtime';
 import type { PodState } from './pod-state';
+import type { StartSlots } from './start-slots';
 import { computePodStatus } from './pod-status';
 import type { SyncResult } from './pod-workers';
 import type { ProbeManager } from './probes/probe-manager';
@@ -29,6 +30,8 @@ export interface SyncerDeps {
   statuses: StatusManager;
   events: EventRecorder;
   starter: ContainerStarter;
+  /** New pods come up a few at a time. */
+  startSlots: StartSlots;
   config(state: PodState): ConfigLookup;
 }
 
@@ -86,21 +89,27 @@ export class PodSyncer {
     const env = { nodeName: this.deps.nodeName, hostIP: this.deps.hostIP };
     const spec = actions.createSandbox ? sandboxSpec(pod, { nodeName: this.deps.nodeName, source: state.source, attempt: actions.createSandbox.attempt }) : undefined;
     if (spec && !needsIP && actions.start.every((a) => !a.init)) {
-      // A new pod, as `podman kube play` does it: create the sandbox, its containers meanwhile, then start it all at once.
-      const sandboxId = await this.newSandbox(state, pod, () => runtime.createSandbox(spec));
-      state.sandboxIP = undefined;
-      const ctx = { state, sandboxId, config, volumes, pulls: new Map(), env };
-      const results = await Promise.all(actions.start.map((a) => this.deps.starter.start(ctx, a, { deferStart: true })));
-      for (const r of results) if (r.retryMs !== undefined) retries.push(r.retryMs);
-      try {
-        await runtime.startSandbox(sandboxId);
-        actions.start.forEach((a, i) => results[i]?.created !== undefined && this.deps.starter.started(state, a));
-        pendingIP = this.sandboxIP(state, sandboxId).catch(() => undefined);
-      } catch (err) {
-        // The containers that did not start are found 'created' by the next sync and started one by one.
-        events.emit(state.ref, 'Warning', 'Failed', `Error: ${err instanceof Error ? err.message : String(err)}`);
-        retries.push(1000);
-      }
+      // A new pod, as `podman kube play` does it: create the sandbox, its containers meanwhile, then
+      // start it all at once — a few new pods at a time (StartSlots), images pulled before.
+      const pulls = new Map<string, Promise<void>>();
+      await this.deps.starter.prefetch({ state, pulls }, actions.start.map((a) => a.container));
+      await this.deps.startSlots.run(async () => {
+        if (state.wanted.signal.aborted) return; // removed while it waited: nothing to bring up
+        const sandboxId = await this.newSandbox(state, pod, () => runtime.createSandbox(spec));
+        state.sandboxIP = undefined;
+        const ctx = { state, sandboxId, config, volumes, pulls, env };
+        const results = await Promise.all(actions.start.map((a) => this.deps.starter.start(ctx, a, { deferStart: true })));
+        for (const r of results) if (r.retryMs !== undefined) retries.push(r.retryMs);
+        try {
+          await runtime.startSandbox(sandboxId);
+          actions.start.forEach((a, i) => results[i]?.created !== undefined && this.deps.starter.started(state, a));
+          pendingIP = this.sandboxIP(state, sandboxId).catch(() => undefined);
+        } catch (err) {
+          // The containers that did not start are found 'created' by the next sync and started one by one.
+          events.emit(state.ref, 'Warning', 'Failed', `Error: ${err instanceof Error ? err.message : String(err)}`);
+          retries.push(1000);
+        }
+      });
     } else {
       let sandboxId = actions.sandbox?.id;
       if (spec) {
