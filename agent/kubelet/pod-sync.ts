@@ -93,8 +93,8 @@ export class PodSyncer {
       // start it all at once — a few new pods at a time (StartSlots), images pulled before.
       const pulls = new Map<string, Promise<void>>();
       await this.deps.starter.prefetch({ state, pulls }, actions.start.map((a) => a.container));
+      // A pod removed while it waits for a slot is not brought up.
       await this.deps.startSlots.run(async () => {
-        if (state.wanted.signal.aborted) return; // removed while it waited: nothing to bring up
         const sandboxId = await this.newSandbox(state, pod, () => runtime.createSandbox(spec));
         state.sandboxIP = undefined;
         const ctx = { state, sandboxId, config, volumes, pulls, env };
@@ -109,7 +109,7 @@ export class PodSyncer {
           events.emit(state.ref, 'Warning', 'Failed', `Error: ${err instanceof Error ? err.message : String(err)}`);
           retries.push(1000);
         }
-      });
+      }, state.wanted.signal);
     } else {
       let sandboxId = actions.sandbox?.id;
       if (spec) {

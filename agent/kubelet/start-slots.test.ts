@@ -35,6 +35,33 @@ describe('StartSlots', () => {
     expect(most).toBe(2);
   });
 
+  it('drops a waiter whose pod went, and runs the next one in its place', async () => {
+    const slots = new StartSlots(1);
+    let release: () => void = () => undefined;
+    const first = slots.run(() => new Promise<string>((r) => (release = () => r('first'))));
+    const gone = new AbortController();
+    let ranGone = false;
+    const second = slots.run(async () => {
+      ranGone = true;
+      return 'second';
+    }, gone.signal);
+    const third = slots.run(async () => 'third');
+    gone.abort();
+    expect(await second).toBeUndefined();
+    release();
+    expect([await first, await third, ranGone]).toEqual(['first', 'third', false]);
+  });
+
+  it('gives the slot back when a start hangs past the hold time, and lets the start go on', async () => {
+    const slots = new StartSlots(1, 20);
+    let finishHung: () => void = () => undefined;
+    const hung = slots.run(() => new Promise<string>((r) => (finishHung = () => r('late'))));
+    expect(await slots.run(async () => 'next')).toBe('next'); // ran after ~20 ms, not after the hung one
+    finishHung();
+    expect(await hung).toBe('late');
+    expect(await slots.run(async () => 'after')).toBe('after');
+  });
+
   it.each([0, -1, 1.5, Number.NaN])('refuses a limit of %p', (limit) => {
     expect(() => new StartSlots(limit)).toThrow(/pod start slots must be a positive integer/);
   });

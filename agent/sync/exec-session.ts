@@ -38,10 +38,11 @@ export class DeviceExecSession {
   async run(): Promise<void> {
     const { req, deps } = this;
     let seq = 0;
+    // One chunk at a time, numbered once it goes: a chunk that cannot go leaves no gap before `done`.
     const send = async (msg: Omit<Extract<ResponseMessage, { kind: 'execOutput' }>, 'kind' | 'id' | 'seq'>): Promise<void> => {
-      const chunk = seq++;
-      await deps.window?.room(chunk, this.abort.signal); // the command's output waits with it
-      await deps.respond({ kind: 'execOutput', id: req.id, seq: chunk, ...msg });
+      await deps.window?.room(seq, this.abort.signal); // the command's output waits with it
+      await deps.respond({ kind: 'execOutput', id: req.id, seq, ...msg });
+      seq++;
     };
     try {
       const stream = await deps.kubelet.execStream({ namespace: req.namespace, name: req.pod, ...(req.container ? { container: req.container } : {}) }, req.command, { stdin: req.stdin ?? false, tty: req.tty ?? false, ...(req.size ? { size: req.size } : {}) });

@@ -102,11 +102,31 @@ describe('RequestHandler logs flow control', () => {
     t.handler.cancelAll();
   });
 
+  it('sends done only after the last chunk went, in order, when the log ends while a chunk waits for credit', async () => {
+    const broker = new MemoryBroker();
+    const kubelet = new FakeKubelet();
+    kubelet.logs = async function* () {
+      yield { line: 'short', stream: 'stdout' as const };
+      await new Promise((r) => setTimeout(r, 150)); // the follow timer flushes 'short' meanwhile
+      yield { line: 'last', stream: 'stdout' as const };
+    };
+    const handler = new RequestHandler({ node: 'pi', kubelet, transport: broker.connect('pi'), log });
+    handler.handle({ kind: 'logs', id: 'l', namespace: 'default', pod: 'p', follow: true, window: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    await settle(broker);
+    expect(chunks(broker)).toEqual([{ seq: 0, kind: 'logChunk' }]); // 'short' waits for credit; nothing jumps ahead
+    handler.handle({ kind: 'credit', id: 'l', seq: 0 });
+    await settle(broker);
+    handler.handle({ kind: 'credit', id: 'l', seq: 1 });
+    await settle(broker);
+    expect(chunks(broker)).toEqual([{ seq: 0, kind: 'logChunk' }, { seq: 1, kind: 'logChunk' }, { seq: 2, kind: 'logChunk' }, { seq: 3, kind: 'done' }]);
+  });
+
   it('ends the stream with a Timeout when the server stops crediting', async () => {
     const t = endless(30);
     t.handler.handle({ kind: 'logs', id: 'l', namespace: 'default', pod: 'p', follow: true, window: 1 });
     await new Promise((r) => setTimeout(r, 80));
     await settle(t.broker);
-    expect(chunks(t.broker).at(-1)).toEqual({ seq: 2, kind: 'done', code: 'Timeout' }); // chunk 0 went, chunk 1 waited for credit
+    expect(chunks(t.broker)).toEqual([{ seq: 0, kind: 'logChunk' }, { seq: 1, kind: 'done', code: 'Timeout' }]); // the chunk that waited never went: done takes its number, no gap
   });
 });

@@ -1,7 +1,7 @@
 // The device's side of request/response: `kubectl logs`, `kubectl exec` and `flotilla exec`
 // requests from the server, served through the kubelet and answered on up/response under the
-// request's id. Log text goes in numbered chunks (chunk 0, possibly empty, says "accepted"), batched
-// by size and time; an interactive exec is a DeviceExecSession fed by execInput messages.
+// request's id. Logs stream through streamLogs (log-stream.ts); an interactive exec is a
+// DeviceExecSession fed by execInput messages; streams the server flow-controls get a SendWindow.
 
 import { encodeMessage, type ExecRequest, type LogsRequest, type RequestMessage, type ResponseMessage } from '../../shared/channel/messages';
 import { upTopic } from '../../shared/channel/topics';
@@ -9,11 +9,11 @@ import type { ChannelTransport } from '../../shared/channel/transport';
 import { isFlotillaError } from '../../shared/errors';
 import type { KubeletApi } from '../kubelet/api';
 import { DeviceExecSession } from './exec-session';
+import { streamLogs } from './log-stream';
+import { tailFitting } from './chunks';
 import { SendWindow } from './send-window';
 import type { ChannelLog } from './types';
 
-const CHUNK_BYTES = 32 * 1024;
-const CHUNK_MS = 100;
 const MAX_RUNNING = 16;
 /** An exec the server gave no timeout ends after this: the server stops waiting long before. */
 export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
@@ -67,56 +67,9 @@ export class RequestHandler {
   }
 
   private async logs(req: LogsRequest, signal: AbortSignal): Promise<void> {
-    let seq = 0;
-    let buffer = '';
-    let last = Date.now();
     const window = this.windows.get(req.id);
-    const flush = async (): Promise<void> => {
-      const data = buffer;
-      buffer = '';
-      last = Date.now();
-      const chunk = seq++;
-      await window?.room(chunk, signal); // the reading of the log waits with it
-      await this.respond({ kind: 'logChunk', id: req.id, seq: chunk, data });
-    };
-    let error: { code: string; message: string } | undefined;
-    try {
-      await flush(); // accepted
-      let sent = 0;
-      const lines = this.deps.kubelet.logs(
-        { namespace: req.namespace, name: req.pod, ...(req.container ? { container: req.container } : {}) },
-        {
-          ...(req.follow ? { follow: true } : {}),
-          ...(req.tailLines !== undefined ? { tailLines: req.tailLines } : {}),
-          ...(req.sinceTime ? { since: new Date(req.sinceTime) } : {}),
-          ...(req.timestamps ? { timestamps: true } : {}),
-          ...(req.previous ? { previous: true } : {}),
-          signal,
-        },
-      );
-      let timer: NodeJS.Timeout | undefined;
-      // A quiet follow sends what it has every CHUNK_MS; if that fails, the loop below fails with it.
-      let failed: unknown;
-      if (req.follow) timer = setInterval(() => void (buffer && Date.now() - last >= CHUNK_MS ? flush().catch((err: unknown) => (failed ??= err)) : undefined), CHUNK_MS);
-      try {
-        for await (const l of lines) {
-          if (failed !== undefined) throw failed;
-          if (signal.aborted) break;
-          let text = `${req.timestamps && l.time ? `${l.time.toISOString()} ` : ''}${l.line}\n`;
-          if (req.limitBytes !== undefined && sent + text.length > req.limitBytes) text = text.slice(0, req.limitBytes - sent);
-          buffer += text;
-          sent += text.length;
-          if (buffer.length >= CHUNK_BYTES) await flush();
-          if (req.limitBytes !== undefined && sent >= req.limitBytes) break;
-        }
-      } finally {
-        if (timer) clearInterval(timer);
-      }
-      if (buffer) await flush();
-    } catch (err) {
-      if (!signal.aborted) error = this.errorOf(err);
-    }
-    await this.respond({ kind: 'done', id: req.id, seq: seq++, ...(error ? { error } : {}) }).catch((err: unknown) => this.deps.log.debug({ err }, 'logs response lost'));
+    const deps = { kubelet: this.deps.kubelet, respond: (m: ResponseMessage) => this.respond(m), errorOf: (e: unknown) => this.errorOf(e), ...(window ? { window } : {}) };
+    await streamLogs(req, signal, deps).catch((err: unknown) => this.deps.log.debug({ err }, 'logs response lost'));
   }
 
   private async interactive(req: ExecRequest, signal: AbortSignal): Promise<void> {
@@ -136,7 +89,7 @@ export class RequestHandler {
     try {
       const ref = { namespace: req.namespace, name: req.pod, ...(req.container ? { container: req.container } : {}) };
       const r = await this.deps.kubelet.exec(ref, req.command, { timeoutMs: req.timeoutMs || DEFAULT_EXEC_TIMEOUT_MS, signal });
-      const cap = (s: string): string => (s.length > 100 * 1024 ? s.slice(s.length - 100 * 1024) : s);
+      const cap = (s: string): string => tailFitting(s, 100 * 1024); // both fit one response (256 KiB)
       await this.respond({ kind: 'execResult', id: req.id, exitCode: Math.max(-1, Math.min(255, r.exitCode)), stdout: cap(r.stdout), stderr: cap(r.stderr) });
       await this.respond({ kind: 'done', id: req.id, seq: 1 });
     } catch (err) {

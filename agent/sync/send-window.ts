@@ -2,12 +2,14 @@
 // up only when the server has credited chunk `seq - window` or later, so a reader that cannot keep
 // up (a slow kubectl, a congested link) slows the reading of the log or the command's output
 // instead of piling chunks up in the server's memory. A server that stops crediting for `stallMs`
-// fails the stream.
+// fails the stream — long enough for a reader paused in `less`; what it guards against is a server
+// that forgot the request while the link stayed up (a server restart behind an external broker;
+// when the link itself goes, the session's end cancels every request).
 
 import { FlotillaError } from '../../shared/errors';
 
 /** How long a stream may wait for credit before it is given up. */
-export const DEFAULT_STALL_MS = 60_000;
+export const DEFAULT_STALL_MS = 10 * 60_000;
 
 export class SendWindow {
   /** The highest chunk the server has passed on; -1: none yet. */

@@ -20,8 +20,11 @@ export class Credits {
     this.credit(seq);
   }
 
-  /** Whether chunk `seq` could be one the device may send now (anything further is not honest). */
-  allows(seq: number, next: number): boolean {
-    return seq <= next + this.window;
+  /**
+   * Whether the device may have sent message `seq` by now: a chunk within the window past the last
+   * credit sent, or the `done` right after. Anything further is a device ignoring the window.
+   */
+  allows(seq: number): boolean {
+    return seq <= this.sent + this.window + 1;
   }
 }

@@ -59,7 +59,12 @@ export function openExecSession(
   const deliver = (msg: ResponseMessage): void => {
     if (msg.kind !== 'execOutput' && msg.kind !== 'done') return;
     timer.cancel();
-    if (msg.seq < nextSeq || early.has(msg.seq) || !credits.allows(msg.seq, nextSeq)) return; // a QoS 1 duplicate, or beyond the window
+    if (msg.seq < nextSeq || early.has(msg.seq)) return; // a QoS 1 duplicate
+    if (!credits.allows(msg.seq)) {
+      finish(new FlotillaError('InternalError', `node "${node}" sent exec output ${msg.seq} beyond its flow-control window`));
+      void broker.send(node, { kind: 'cancel', id }).catch(() => undefined);
+      return;
+    }
     early.set(msg.seq, msg);
     for (let m = early.get(nextSeq); m; m = early.get(nextSeq)) {
       early.delete(nextSeq++);

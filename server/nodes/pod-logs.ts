@@ -61,6 +61,16 @@ export function logsRequestFrom(pod: Pod, query: URLSearchParams, now: number): 
   };
 }
 
+/** Resolves when `res` drained or closed, leaving no listener behind. */
+async function drained(res: ServerResponse): Promise<void> {
+  const done = new AbortController();
+  try {
+    await Promise.race([once(res, 'drain', { signal: done.signal }), once(res, 'close', { signal: done.signal })]);
+  } finally {
+    done.abort(); // the other once() lets go of its listeners (and rejects, handled by the race)
+  }
+}
+
 /**
  * A PodLogProvider for the API handler. Errors before the first byte become a Status; later ones end
  * the stream. The text is taken from the device only as fast as the client reads it.
@@ -79,7 +89,7 @@ export function podLogProvider(requests: RequestBroker, clock: Clock) {
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
     while (!first.done) {
       // A reader slower than the device: wait for its socket before asking for more (the device waits with us).
-      if (first.value && !res.write(first.value) && !res.destroyed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (first.value && !res.write(first.value) && !res.destroyed) await drained(res);
       try {
         first = await stream.next();
       } catch {

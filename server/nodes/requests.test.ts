@@ -59,7 +59,7 @@ describe('RequestBroker', () => {
     expect(t.sent().map((m) => m.kind)).toEqual(['logs', 'logs', 'cancel']);
   });
 
-  it('asks for a window and credits chunks only as the reader takes them; chunks beyond the window are dropped', async () => {
+  it('asks for a window and credits chunks only as the reader takes them', async () => {
     const t = setup();
     const stream = t.requests.logs('n1', { namespace: 'd', pod: 'p', follow: true }, new AbortController().signal);
     const first = stream.next();
@@ -68,7 +68,6 @@ describe('RequestBroker', () => {
     if (!req || req.kind !== 'logs') throw new Error('no logs request sent');
     expect(req.window).toBe(16);
     for (let seq = 0; seq <= 16; seq++) t.requests.response('n1', { kind: 'logChunk', id: req.id, seq, data: seq === 0 ? '' : `${seq}\n` });
-    t.requests.response('n1', { kind: 'logChunk', id: req.id, seq: 40, data: 'beyond the window\n' });
     await first;
     await t.broker.flush();
     expect(t.sent().filter((m) => m.kind === 'credit')).toEqual([]); // the reader took only chunk 0
@@ -81,6 +80,16 @@ describe('RequestBroker', () => {
     await t.broker.flush();
     expect(text).toBe(Array.from({ length: 16 }, (_, i) => `${i + 1}\n`).join(''));
     expect(t.sent().flatMap((m) => (m.kind === 'credit' ? [m.seq] : []))).toEqual([7, 15]);
+  });
+
+  it('fails the stream of a device that sends beyond its window, however in order', async () => {
+    const t = setup();
+    const text = collect(t.requests.logs('n1', { namespace: 'd', pod: 'p' }, new AbortController().signal));
+    await t.broker.flush();
+    const req = t.sent()[0];
+    if (!req || req.kind !== 'logs') throw new Error('no logs request sent');
+    for (let seq = 0; seq <= 20; seq++) t.requests.response('n1', { kind: 'logChunk', id: req.id, seq, data: 'x\n' });
+    await expect(text).rejects.toThrow(/node "n1" sent log chunk 17 beyond its flow-control window/);
   });
 
   it('passes the device error of an exec through with its code', async () => {

@@ -93,7 +93,11 @@ export class RequestBroker {
     const accept = (msg: ResponseMessage): void => {
       timer?.cancel();
       timer = undefined;
-      if (msg.kind === 'execResult' || msg.seq < nextSeq || !credits.allows(msg.seq, nextSeq)) return;
+      if (msg.kind === 'execResult' || msg.seq < nextSeq || early.has(msg.seq)) return; // a QoS 1 duplicate
+      if (!credits.allows(msg.seq)) {
+        push({ error: new FlotillaError('InternalError', `node "${node}" sent log chunk ${msg.seq} beyond its flow-control window`) });
+        return;
+      }
       early.set(msg.seq, msg);
       for (let m = early.get(nextSeq); m; m = early.get(nextSeq)) {
         early.delete(nextSeq++);
@@ -102,7 +106,10 @@ export class RequestBroker {
       }
     };
     this.pending.set(id, { node, deliver: accept, fail: (error) => push({ error }) });
-    const onAbort = (): void => push({ end: true });
+    const onAbort = (): void => {
+      queue.unshift({ end: true }); // before what is queued: the reader is gone, nothing more is credited
+      wake?.();
+    };
     signal.addEventListener('abort', onAbort);
     let finished = false;
     try {
