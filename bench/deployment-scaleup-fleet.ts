@@ -15,7 +15,7 @@ import type { Pod } from '../shared/api/core';
 import type { Deployment } from '../shared/api/workloads';
 import { ApiClient } from '../bin/api-client';
 import { listObjects, watchObjects, type Watch } from '../test/helpers/api-watch';
-import { BIN, metrics, start, startServer, usage, waitFor, type Proc } from './fleet-fixtures';
+import { BIN, metrics, start, startServer, stopProc, usage, waitFor, type Proc } from './fleet-fixtures';
 
 const args = process.argv.slice(2);
 const numbers = args.filter((a) => /^\d+$/.test(a)).map(Number);
@@ -109,12 +109,8 @@ async function main(): Promise<void> {
     if (outcome === 'timeout') process.exitCode = 1;
   } finally {
     for (const w of watches) w.stop();
-    sim?.proc.kill('SIGTERM');
-    if (sim) await Promise.race([sim.exited, sleep(30_000)]);
-    sim?.proc.kill('SIGKILL');
-    server?.p.proc.kill('SIGTERM');
-    if (server) await Promise.race([server.p.exited, sleep(20_000)]);
-    server?.p.proc.kill('SIGKILL');
+    await stopProc(sim, 30_000);
+    await stopProc(server?.p, 20_000);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -37,6 +37,14 @@ export function start(args: string[]): Proc {
   return { proc, lines, exited: new Promise((r) => proc.once('exit', () => r())) };
 }
 
+/** SIGTERM, up to `graceMs` to exit, then SIGKILL. */
+export async function stopProc(p: Proc | undefined, graceMs: number): Promise<void> {
+  if (!p) return;
+  p.proc.kill('SIGTERM');
+  await Promise.race([p.exited, new Promise((r) => setTimeout(r, graceMs))]);
+  p.proc.kill('SIGKILL');
+}
+
 /** Polls `f` every 500 ms until it gives a value; throws after `timeoutMs`. */
 export async function waitFor<T>(what: string, timeoutMs: number, f: () => T | undefined | Promise<T | undefined>): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readKubeconfig } from '../server/auth/kubeconfig';
 import { startMosquitto, type Mosquitto } from '../test/helpers/mosquitto';
-import { BIN, metrics, start, startServer, usage, waitFor, type Proc } from './fleet-fixtures';
+import { BIN, metrics, start, startServer, stopProc, usage, waitFor, type Proc } from './fleet-fixtures';
 
 const KUBEEDGE_NODES_PER_CORE = 100_000 / 188;
 const KUBEEDGE_IDLE_KBPS = 0.25;
@@ -176,12 +176,8 @@ async function run(broker: 'embedded' | 'mosquitto', nodes: number, steadyS: num
     }
     return figures;
   } finally {
-    sim?.proc.kill('SIGTERM');
-    if (sim) await Promise.race([sim.exited, new Promise((r) => setTimeout(r, 20_000))]);
-    sim?.proc.kill('SIGKILL');
-    server?.p.proc.kill('SIGTERM');
-    if (server) await Promise.race([server.p.exited, new Promise((r) => setTimeout(r, 20_000))]);
-    server?.p.proc.kill('SIGKILL');
+    await stopProc(sim, 20_000);
+    await stopProc(server?.p, 20_000);
     await mosquitto?.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../bin/api-client';
-import { BIN, metrics, start, startServer, usage, waitFor, type Proc } from './fleet-fixtures';
+import { BIN, metrics, start, startServer, stopProc, usage, waitFor, type Proc } from './fleet-fixtures';
 
 type Mode = 'real' | 'lightweight';
 
@@ -78,12 +78,8 @@ async function run(mode: Mode, nodes: number, steadyS: number): Promise<Figures>
     const withPods = await window(pid, steadyS);
     return { mode, nodes, joinedMs, idleRss: idle.rss, idleCores: idle.cores, podsRunningMs, podsRss: withPods.rss, podsCores: withPods.cores };
   } finally {
-    sim?.proc.kill('SIGTERM');
-    if (sim) await Promise.race([sim.exited, sleep(30_000)]);
-    sim?.proc.kill('SIGKILL');
-    server?.p.proc.kill('SIGTERM');
-    if (server) await Promise.race([server.p.exited, sleep(20_000)]);
-    server?.p.proc.kill('SIGKILL');
+    await stopProc(sim, 30_000);
+    await stopProc(server?.p, 20_000);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -3,7 +3,7 @@
 // device's subscription across flaps; its last will marks it offline the moment the link dies.
 
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import type { ChannelTransport, MessageHandler, PublishOptions } from '../../shared/channel/transport';
+import { subscribeAll, type ChannelTransport, type MessageHandler, type PublishOptions } from '../../shared/channel/transport';
 
 export interface ConnectionOptions {
   url: string;
@@ -93,14 +93,7 @@ export class AgentConnection implements ChannelTransport {
   }
 
   subscribe(filters: string[], options: { qos?: 0 | 1 } = {}): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.client.subscribe(filters, { qos: options.qos ?? 1 }, (err, granted) => {
-        if (err) return reject(err);
-        const refused = (granted ?? []).filter((g) => g.qos === 128);
-        if (refused.length > 0) return reject(new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`));
-        resolve();
-      });
-    });
+    return subscribeAll(this.client, filters, options.qos ?? 1);
   }
 
   onMessage(handler: MessageHandler): () => void {

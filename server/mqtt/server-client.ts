@@ -4,7 +4,7 @@
 
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { ChannelTransport, MessageHandler, PublishOptions } from '../../shared/channel/transport';
+import { subscribeAll, type ChannelTransport, type MessageHandler, type PublishOptions } from '../../shared/channel/transport';
 
 export interface ServerClientOptions {
   url: string;
@@ -81,14 +81,7 @@ export class ServerMqttClient implements ChannelTransport {
   }
 
   subscribe(filters: string[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.client.subscribe(filters, { qos: 1 }, (err, granted) => {
-        if (err) return reject(err);
-        const refused = (granted ?? []).filter((g) => g.qos === 128);
-        if (refused.length > 0) return reject(new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`));
-        resolve();
-      });
-    });
+    return subscribeAll(this.client, filters);
   }
 
   onMessage(handler: MessageHandler): () => void {

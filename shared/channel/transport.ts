@@ -20,3 +20,20 @@ export interface ChannelTransport {
   /** Every message arriving on this connection's subscriptions. Returns unsubscribe. */
   onMessage(handler: MessageHandler): () => void;
 }
+
+/** The subscribe call of an MQTT client (MQTT.js), as far as `subscribeAll` needs it. */
+export interface SubscribingClient {
+  subscribe(filters: string[], options: { qos: 0 | 1 }, callback: (err: Error | null, granted?: Array<{ topic: string; qos: number }>) => void): unknown;
+}
+
+/** Subscribes to every filter; rejects when the broker refuses any of them (granted QoS 128). */
+export function subscribeAll(client: SubscribingClient, filters: string[], qos: 0 | 1 = 1): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.subscribe(filters, { qos }, (err, granted) => {
+      if (err) return reject(err);
+      const refused = (granted ?? []).filter((g) => g.qos === 128);
+      if (refused.length > 0) return reject(new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`));
+      resolve();
+    });
+  });
+}

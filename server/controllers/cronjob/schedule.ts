@@ -5,17 +5,9 @@
 // every Monday), where node-cron would AND them. Minute resolution, five fields, @nicknames.
 
 import { createTask, parse, type ScheduledTask } from 'node-cron';
+import { CRON_NICKNAMES } from '../../../shared/api/validation/cron';
 import { FlotillaError } from '../../../shared/errors';
 
-const NICKNAMES: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
 /** robfig/cron gives up after five years without a match; so do we. */
 const MAX_DAYS = 366 * 5;
 const DAY_MS = 86_400_000;
@@ -86,7 +78,7 @@ export class CronSchedule {
   constructor(schedule: string, timeZone?: string) {
     const tz = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!validTimeZone(tz)) throw new FlotillaError('Invalid', `unknown time zone ${JSON.stringify(tz)}`);
-    const expr = NICKNAMES[schedule.trim()] ?? schedule.trim();
+    const expr = CRON_NICKNAMES[schedule.trim()] ?? schedule.trim();
     const fields = expr.split(/\s+/);
     if (fields.length !== 5) throw new FlotillaError('Invalid', `schedule must have 5 fields (minute hour day-of-month month day-of-week) or be a @nickname: got ${JSON.stringify(schedule)}`);
     let parsed;

@@ -12,7 +12,8 @@ interface Bounds {
 const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 const DAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
 const FIELDS: Bounds[] = [{ min: 0, max: 59 }, { min: 0, max: 23 }, { min: 1, max: 31 }, { min: 1, max: 12, names: MONTHS }, { min: 0, max: 6, names: DAYS }];
-const DESCRIPTORS: Record<string, string> = {
+/** The @nicknames a schedule may use, as five fields. */
+export const CRON_NICKNAMES: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
   '@annually': '0 0 1 1 *',
   '@monthly': '0 0 1 * *',
@@ -110,7 +111,7 @@ export function parseCronSchedule(spec: string): CronSchedule {
         throw new Error(`failed to parse duration ${s}: ${(err as Error).message}`);
       }
     }
-    const expanded = DESCRIPTORS[s];
+    const expanded = CRON_NICKNAMES[s];
     if (!expanded) throw new Error(`unrecognized descriptor: ${s}`);
     s = expanded;
   }
