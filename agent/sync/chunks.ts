@@ -10,9 +10,14 @@ export function encodedSize(text: string): number {
   return Buffer.byteLength(JSON.stringify(text));
 }
 
+/** Whether `text` fits `max` encoded; no character takes more than six bytes (`\u001b`), so most need no encoding to tell. */
+function fits(text: string, max: number): boolean {
+  return 6 * text.length + 2 <= max || encodedSize(text) <= max;
+}
+
 /** `text` cut into pieces whose encoded size fits `max`, in order, none empty unless `text` is. */
 export function fitting(text: string, max = MAX_ENCODED_TEXT): string[] {
-  if (text.length <= 1 || encodedSize(text) <= max) return [text];
+  if (text.length <= 1 || fits(text, max)) return [text];
   let cut = Math.floor(text.length / 2);
   // Never split a surrogate pair.
   const code = text.charCodeAt(cut - 1);
@@ -23,7 +28,7 @@ export function fitting(text: string, max = MAX_ENCODED_TEXT): string[] {
 /** The end of `text` whose encoded size fits `max` (a capped exec output keeps its last part). */
 export function tailFitting(text: string, max: number): string {
   let kept = text;
-  while (kept.length > 0 && encodedSize(kept) > max) {
+  while (kept.length > 0 && !fits(kept, max)) {
     let cut = Math.ceil(kept.length / 4);
     const code = kept.charCodeAt(cut);
     if (code >= 0xdc00 && code <= 0xdfff) cut++;
