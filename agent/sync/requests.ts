@@ -46,8 +46,9 @@ export class RequestHandler {
       return;
     }
     this.running.set(req.id, abort);
-    if (req.window !== undefined) this.windows.set(req.id, new SendWindow(req.window, this.deps.stallMs));
-    const work = req.kind === 'logs' ? this.logs(req, abort.signal) : req.stdin || req.tty ? this.interactive(req, abort.signal) : this.exec(req, abort.signal);
+    const window = req.window !== undefined ? new SendWindow(req.window, this.deps.stallMs) : undefined;
+    if (window) this.windows.set(req.id, window);
+    const work = req.kind === 'logs' ? this.logs(req, abort.signal, window) : req.stdin || req.tty ? this.interactive(req, abort.signal, window) : this.exec(req, abort.signal);
     void work.finally(() => {
       this.running.delete(req.id);
       this.windows.delete(req.id);
@@ -66,14 +67,12 @@ export class RequestHandler {
     return isFlotillaError(err) ? { code: err.code, message: err.message } : { code: 'InternalError', message: (err as Error)?.message ?? String(err) };
   }
 
-  private async logs(req: LogsRequest, signal: AbortSignal): Promise<void> {
-    const window = this.windows.get(req.id);
+  private async logs(req: LogsRequest, signal: AbortSignal, window: SendWindow | undefined): Promise<void> {
     const deps = { kubelet: this.deps.kubelet, respond: (m: ResponseMessage) => this.respond(m), errorOf: (e: unknown) => this.errorOf(e), ...(window ? { window } : {}) };
     await streamLogs(req, signal, deps).catch((err: unknown) => this.deps.log.debug({ err }, 'logs response lost'));
   }
 
-  private async interactive(req: ExecRequest, signal: AbortSignal): Promise<void> {
-    const window = this.windows.get(req.id);
+  private async interactive(req: ExecRequest, signal: AbortSignal, window: SendWindow | undefined): Promise<void> {
     const session = new DeviceExecSession(req, { kubelet: this.deps.kubelet, respond: (m) => this.respond(m), errorOf: (e) => this.errorOf(e), ...(window ? { window } : {}) });
     this.sessions.set(req.id, session);
     signal.addEventListener('abort', () => session.cancel(), { once: true });
